@@ -1,0 +1,27 @@
+// The one entry point the CLI needs: run an experiment to completion (or until
+// `stop` becomes true) on an embedded cluster in this process.
+#ifndef OLSGD_ACTORS_RUN_EXPERIMENT_H_
+#define OLSGD_ACTORS_RUN_EXPERIMENT_H_
+
+#include <atomic>
+#include <string>
+
+#include "actors/experiment_spec.h"
+#include "actors/run_records.h"
+
+namespace olsgd::actors {
+
+struct RunOptions {
+  std::string trace_path;  // Chrome trace-event JSON; empty = no trace
+  const std::atomic<bool>* stop = nullptr;  // set by the CLI's SIGINT handler
+};
+
+// Throws std::runtime_error (with a message naming the file or key) for
+// set-up errors such as a missing dataset; training failures are reported in
+// RunSummary::status.
+RunSummary RunExperiment(const ExperimentSpec& spec, RunObserver& observer,
+                         const RunOptions& options);
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_RUN_EXPERIMENT_H_
