@@ -74,7 +74,8 @@ void ElasticContribution(std::span<const float> x_pulled, std::span<const float>
                          int m, std::span<float> c) {
   CheckSame(x_pulled.size(), z.size(), "ElasticContribution");
   CheckSame(x_pulled.size(), c.size(), "ElasticContribution");
-  if (m < 1 || !(alpha < 1.0f)) throw std::invalid_argument("ElasticContribution: m >= 1, alpha < 1");
+  if (m < 1 || !(alpha < 1.0f))
+    throw std::invalid_argument("ElasticContribution: m >= 1, alpha < 1");
   const double a = alpha / (1.0 - alpha);
   const double b = 1.0 / m - alpha - static_cast<double>(alpha) * alpha / (1.0 - alpha);
   const auto af = static_cast<float>(a), bf = static_cast<float>(b);

@@ -36,7 +36,7 @@ class BatchSampler {
   std::vector<int64_t> shard_;
   int batch_size_;
   uint64_t seed_;
-  std::vector<int64_t> order_;  // this epoch's permutation of shard_
+  std::vector<int64_t> order_;   // this epoch's permutation of shard_
   std::vector<int64_t> picked_;  // the indices of the batch being built
   int64_t drawn_ = 0;
   int64_t order_epoch_ = -1;  // which epoch order_ holds

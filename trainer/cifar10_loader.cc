@@ -58,7 +58,8 @@ Dataset LoadCifar10(const std::string& dir, Split split, bool normalize) {
   d.width = 32;
   d.classes = 10;
   if (split == Split::kTrain) {
-    for (int b = 1; b <= 5; ++b) AppendBatchFile(dir + "/data_batch_" + std::to_string(b) + ".bin", &d);
+    for (int b = 1; b <= 5; ++b)
+      AppendBatchFile(dir + "/data_batch_" + std::to_string(b) + ".bin", &d);
   } else {
     AppendBatchFile(dir + "/test_batch.bin", &d);
   }

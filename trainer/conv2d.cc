@@ -1,18 +1,17 @@
 #include "trainer/conv2d.h"
 
-#include <cblas.h>
-
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+
+#include "trainer/gemm.h"
 
 namespace olsgd::train {
 namespace {
 constexpr int64_t kMaxChunkFloats = int64_t{1} << 21;  // col_ budget: 8 MiB
 }
 
-Conv2d::Conv2d(Shape in, int out_channels, int kernel, int pad)
-    : in_(in), k_(kernel), pad_(pad) {
+Conv2d::Conv2d(Shape in, int out_channels, int kernel, int pad) : in_(in), k_(kernel), pad_(pad) {
   out_ = {out_channels, in.h + 2 * pad - kernel + 1, in.w + 2 * pad - kernel + 1};
   if (out_.h <= 0 || out_.w <= 0) throw std::invalid_argument("Conv2d: kernel larger than input");
   patch_ = int64_t{in.c} * k_ * k_;
@@ -99,9 +98,9 @@ void Conv2d::Forward(const float* in, float* out, int batch) {
     const int count = std::min(chunk, batch - s0);
     const int64_t ld = count * pixels_;
     Im2Col(in + s0 * in_.size(), count);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, out_.c, static_cast<int>(ld),
-                static_cast<int>(patch_), 1.0f, w_, static_cast<int>(patch_), col_.data(),
-                static_cast<int>(ld), 0.0f, tmp_.data(), static_cast<int>(ld));
+    Sgemm(CblasNoTrans, CblasNoTrans, out_.c, static_cast<int>(ld), static_cast<int>(patch_), w_,
+          static_cast<int>(patch_), col_.data(), static_cast<int>(ld), 0.0f, tmp_.data(),
+          static_cast<int>(ld));
     for (int s = 0; s < count; ++s) {
       for (int o = 0; o < out_.c; ++o) {
         const float* src = tmp_.data() + o * ld + s * pixels_;
@@ -140,13 +139,13 @@ void Conv2d::Backward(const float* in, const float* /*out*/, const float* dout, 
       }
     }
     Im2Col(in + s0 * in_.size(), count);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out_.c, static_cast<int>(patch_),
-                static_cast<int>(ld), 1.0f, tmp_.data(), static_cast<int>(ld), col_.data(),
-                static_cast<int>(ld), 1.0f, dw_, static_cast<int>(patch_));
+    Sgemm(CblasNoTrans, CblasTrans, out_.c, static_cast<int>(patch_), static_cast<int>(ld),
+          tmp_.data(), static_cast<int>(ld), col_.data(), static_cast<int>(ld), 1.0f, dw_,
+          static_cast<int>(patch_));
     if (din != nullptr) {
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, static_cast<int>(patch_),
-                  static_cast<int>(ld), out_.c, 1.0f, w_, static_cast<int>(patch_), tmp_.data(),
-                  static_cast<int>(ld), 0.0f, dcol_.data(), static_cast<int>(ld));
+      Sgemm(CblasTrans, CblasNoTrans, static_cast<int>(patch_), static_cast<int>(ld), out_.c, w_,
+            static_cast<int>(patch_), tmp_.data(), static_cast<int>(ld), 0.0f, dcol_.data(),
+            static_cast<int>(ld));
       Col2Im(din + s0 * in_.size(), count);
     }
   }
@@ -154,7 +153,8 @@ void Conv2d::Backward(const float* in, const float* /*out*/, const float* dout, 
 
 MaxPool2d::MaxPool2d(Shape in, int kernel) : in_(in), k_(kernel) {
   out_ = {in.c, in.h / kernel, in.w / kernel};
-  if (out_.h <= 0 || out_.w <= 0) throw std::invalid_argument("MaxPool2d: window larger than input");
+  if (out_.h <= 0 || out_.w <= 0)
+    throw std::invalid_argument("MaxPool2d: window larger than input");
 }
 
 void MaxPool2d::Forward(const float* in, float* out, int batch) {
@@ -165,7 +165,8 @@ void MaxPool2d::Forward(const float* in, float* out, int batch) {
       for (int x = 0; x < out_.w; ++x) {
         float best = src[(y * k_) * in_.w + x * k_];
         for (int i = 0; i < k_; ++i) {
-          for (int j = 0; j < k_; ++j) best = std::max(best, src[(y * k_ + i) * in_.w + x * k_ + j]);
+          for (int j = 0; j < k_; ++j)
+            best = std::max(best, src[(y * k_ + i) * in_.w + x * k_ + j]);
         }
         dst[y * out_.w + x] = best;
       }

@@ -1,8 +1,8 @@
 #include "trainer/linear.h"
 
-#include <cblas.h>
-
 #include <cstring>
+
+#include "trainer/gemm.h"
 
 namespace olsgd::train {
 
@@ -23,8 +23,7 @@ void Linear::Init(Rng* rng) {
 // y[n, o] = b[o] + sum_i x[n, i] W[o, i]: rows of y start as b, then one GEMM.
 void Linear::Forward(const float* in, float* out, int batch) {
   for (int n = 0; n < batch; ++n) std::memcpy(out + size_t(n) * out_, b_, sizeof(float) * out_);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, batch, out_, in_, 1.0f, in, in_, w_, in_,
-              1.0f, out, out_);
+  Sgemm(CblasNoTrans, CblasTrans, batch, out_, in_, in, in_, w_, in_, 1.0f, out, out_);
 }
 
 // With dY = dL/dy [N, out]:
@@ -33,16 +32,14 @@ void Linear::Forward(const float* in, float* out, int batch) {
 //   dL/dX = dY W          [N, in]
 void Linear::Backward(const float* in, const float* /*out*/, const float* dout, float* din,
                       int batch) {
-  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_, in_, batch, 1.0f, dout, out_, in,
-              in_, 0.0f, dw_, in_);
+  Sgemm(CblasTrans, CblasNoTrans, out_, in_, batch, dout, out_, in, in_, 0.0f, dw_, in_);
   std::memset(db_, 0, sizeof(float) * out_);
   for (int n = 0; n < batch; ++n) {
     const float* row = dout + size_t(n) * out_;
     for (int o = 0; o < out_; ++o) db_[o] += row[o];
   }
   if (din != nullptr) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, in_, out_, 1.0f, dout, out_, w_,
-                in_, 0.0f, din, in_);
+    Sgemm(CblasNoTrans, CblasNoTrans, batch, in_, out_, dout, out_, w_, in_, 0.0f, din, in_);
   }
 }
 

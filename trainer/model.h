@@ -13,10 +13,10 @@ namespace olsgd::train {
 
 // Which model to build, and its sizes.
 struct ModelConfig {
-  std::string name = "mlp";          // "mlp" or "cnn"
+  std::string name = "mlp";              // "mlp" or "cnn"
   std::vector<int> hidden = {256, 128};  // mlp: hidden layer widths (may be empty)
-  int conv1_channels = 16;           // cnn: conv(5x5, pad 2)-relu-pool2, twice,
-  int conv2_channels = 32;           //      then fc(fc_width)-relu-fc(classes)
+  int conv1_channels = 16;               // cnn: conv(5x5, pad 2)-relu-pool2, twice,
+  int conv2_channels = 32;               //      then fc(fc_width)-relu-fc(classes)
   int fc_width = 128;
   int kernel = 5;
 };

@@ -47,8 +47,8 @@ std::vector<std::vector<int64_t>> PartitionIid(const Dataset& data, int workers,
   return CutEven(order, workers);
 }
 
-std::vector<std::vector<int64_t>> PartitionDirichlet(const Dataset& data, int workers,
-                                                     double alpha, uint64_t seed) {
+std::vector<std::vector<int64_t>> PartitionDirichlet(const Dataset& data, int workers, double alpha,
+                                                     uint64_t seed) {
   CheckWorkers(data, workers);
   if (!(alpha > 0)) throw std::invalid_argument("PartitionDirichlet: alpha must be > 0");
   std::vector<std::vector<int64_t>> by_label(static_cast<size_t>(data.classes));
@@ -70,15 +70,18 @@ std::vector<std::vector<int64_t>> PartitionDirichlet(const Dataset& data, int wo
     for (int w = 0; w < workers; ++w) {
       cumulative += p[w];
       const int64_t hi =
-          w == workers - 1 ? n : std::min(n, static_cast<int64_t>(std::llround(cumulative / total * n)));
+          w == workers - 1
+              ? n
+              : std::min(n, static_cast<int64_t>(std::llround(cumulative / total * n)));
       if (hi > lo) shards[w].insert(shards[w].end(), idx.begin() + lo, idx.begin() + hi);
       lo = std::max(lo, hi);
     }
   }
   for (auto& shard : shards) {
     if (!shard.empty()) continue;
-    auto largest = std::max_element(shards.begin(), shards.end(),
-                                    [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    auto largest = std::max_element(shards.begin(), shards.end(), [](const auto& a, const auto& b) {
+      return a.size() < b.size();
+    });
     shard.push_back(largest->back());
     largest->pop_back();
   }

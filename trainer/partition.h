@@ -18,8 +18,8 @@ std::vector<std::vector<int64_t>> PartitionIid(const Dataset& data, int workers,
 // each sample goes to exactly one worker (unlike the authors' code, which gave
 // boundary samples to two). A worker left with no sample at all takes one from
 // the largest shard, so every shard can produce batches.
-std::vector<std::vector<int64_t>> PartitionDirichlet(const Dataset& data, int workers,
-                                                     double alpha, uint64_t seed);
+std::vector<std::vector<int64_t>> PartitionDirichlet(const Dataset& data, int workers, double alpha,
+                                                     uint64_t seed);
 
 // Pathological non-IID: samples sorted by label (stable) and cut into
 // contiguous near-equal shards, so each worker sees only a few labels.

@@ -78,7 +78,8 @@ void CheckLayer(Layer& layer, Shape in_shape, int batch, std::vector<float> x, u
     return (up - down) / (2.0 * kEps);
   };
   for (size_t i = 0; i < in_n; ++i) {
-    ExpectClose(dx[i], numeric(&x[i]), std::string(layer.name()) + " dx[" + std::to_string(i) + "]");
+    ExpectClose(dx[i], numeric(&x[i]),
+                std::string(layer.name()) + " dx[" + std::to_string(i) + "]");
   }
   for (size_t i = 0; i < params.size(); ++i) {
     ExpectClose(analytic_params[i], numeric(&params[i]),
@@ -180,9 +181,11 @@ TEST(GradCheckTest, SoftmaxCrossEntropy) {
     const float saved = z[i];
     const float eps = 1e-3f;
     z[i] = saved + eps;
-    const double up = SoftmaxCrossEntropy(z.data(), labels.data(), batch, classes, nullptr, nullptr);
+    const double up =
+        SoftmaxCrossEntropy(z.data(), labels.data(), batch, classes, nullptr, nullptr);
     z[i] = saved - eps;
-    const double down = SoftmaxCrossEntropy(z.data(), labels.data(), batch, classes, nullptr, nullptr);
+    const double down =
+        SoftmaxCrossEntropy(z.data(), labels.data(), batch, classes, nullptr, nullptr);
     z[i] = saved;
     EXPECT_NEAR(dz[i], (up - down) / (2 * eps), 1e-4) << "dz[" << i << "]";
   }

@@ -1,5 +1,7 @@
 // The Fashion-MNIST (IDX .gz) and CIFAR-10 loaders, on the real files and on
 // broken ones written here: each failure is a DataError naming the file.
+#include "trainer/loaders.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -9,8 +11,6 @@
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include "trainer/loaders.h"
 
 namespace olsgd::train {
 namespace {
@@ -44,8 +44,9 @@ void WriteGz(const std::string& path, const std::vector<uint8_t>& bytes) {
 }
 
 void WriteRaw(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                               static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 // An IDX image file with `n` rows x cols images declared, `data_bytes` of pixels written.
@@ -186,7 +187,8 @@ TEST(FashionMnistTest, TruncatedGzipStream) {
   // The real file cut in half: zlib reports an error or the data ends early.
   TempDir dir;
   std::ifstream in(std::string(kFashionMnistDir) + "/" + kImages, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   ASSERT_GT(bytes.size(), 1000u);
   bytes.resize(bytes.size() / 2);
   WriteRaw(dir.str() + "/" + kImages, bytes);
@@ -205,7 +207,8 @@ TEST(FashionMnistTest, TruncatedGzipStream) {
 TEST(FashionMnistTest, CorruptGzipBody) {
   TempDir dir;
   std::ifstream in(std::string(kFashionMnistDir) + "/" + kLabels, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   for (size_t i = 20; i < bytes.size(); i += 3) bytes[i] ^= 0x5A;  // scramble the deflate data
   WriteGz(dir.str() + "/" + kImages, Images(10000, 1, 1, 10000));
   WriteRaw(dir.str() + "/" + kLabels, bytes);

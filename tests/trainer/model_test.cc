@@ -104,8 +104,8 @@ TEST(ModelTest, MlpLearnsSyntheticClusters) {
 TEST(ModelTest, CnnLearnsSyntheticClusters) {
   // Pooling discards where a pixel is, and these class centres are
   // spatially unstructured, so the CNN gets less noisy clusters than the MLP.
-  const RunResult r =
-      Train({.name = "cnn", .conv1_channels = 4, .conv2_channels = 8, .fc_width = 32}, 1, 150, 0.7f);
+  const RunResult r = Train(
+      {.name = "cnn", .conv1_channels = 4, .conv2_channels = 8, .fc_width = 32}, 1, 150, 0.7f);
   EXPECT_GT(r.accuracy, 0.9);
   EXPECT_LT(r.losses.back(), 0.5 * r.losses.front());
 }
@@ -134,8 +134,8 @@ TEST(ModelTest, ModelsOnTwoThreadsMatchSerialRuns) {
 
 TEST(ModelTest, EvaluateIsIndependentOfBatchSize) {
   const Dataset test = MakeSynthetic({.test_samples = 203}, Split::kTest, 2);
-  auto m = BuildModel({.name = "cnn", .conv1_channels = 3, .conv2_channels = 5, .fc_width = 8},
-                      test, 9);
+  auto m =
+      BuildModel({.name = "cnn", .conv1_channels = 3, .conv2_channels = 5, .fc_width = 8}, test, 9);
   const EvalResult a = m->Evaluate(test, 7), b = m->Evaluate(test, 1000), c = m->Evaluate(test, 1);
   EXPECT_EQ(a.samples, 203);
   EXPECT_DOUBLE_EQ(a.accuracy, b.accuracy);

@@ -81,8 +81,12 @@ TEST(SgdTest, SizeMismatchIsRejected) {
 TEST(LrScheduleTest, LinearScalingWarmupAndMilestones) {
   // Paper setting: 0.1 scaled by 512/128 = 0.4, warm-up 5 epochs from 0.1,
   // decay x0.1 at epochs 150 and 250.
-  LrSchedule s({.base_lr = 0.1f, .total_batch = 512, .reference_batch = 128,
-                .warmup_epochs = 5.0, .milestones = {150, 250}, .gamma = 0.1f});
+  LrSchedule s({.base_lr = 0.1f,
+                .total_batch = 512,
+                .reference_batch = 128,
+                .warmup_epochs = 5.0,
+                .milestones = {150, 250},
+                .gamma = 0.1f});
   EXPECT_FLOAT_EQ(s.peak(), 0.4f);
   EXPECT_FLOAT_EQ(s.At(0.0), 0.1f);
   EXPECT_FLOAT_EQ(s.At(2.5), 0.25f);
