@@ -1,0 +1,58 @@
+// Actor types shared by the runtime tests and the runtime_peer helper.
+#ifndef OLSGD_TESTS_RUNTIME_TEST_ACTORS_H_
+#define OLSGD_TESTS_RUNTIME_TEST_ACTORS_H_
+
+#include <atomic>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runtime/runtime.h"
+
+namespace olsgd::rt::testing {
+
+// Records (sender, seq) pairs; echoes; adds; throws on demand.
+class Recorder : public Actor {
+ public:
+  static constexpr const char* kTypeName = "test.Recorder";
+  static void DefineMethods(MethodTable<Recorder>& t) {
+    t.Def("record", &Recorder::Record);
+    t.Def("log", &Recorder::Log);
+    t.Def("add", &Recorder::Add);
+    t.Def("echo", &Recorder::Echo);
+    t.Def("fail", &Recorder::Fail);
+    t.Def("count", &Recorder::Count);
+    t.Def("sum", &Recorder::Sum);
+    t.Def("scale", &Recorder::Scale);
+    t.Def("ping", &Recorder::Ping);
+    t.Def("generation", &Recorder::Generation);
+  }
+  explicit Recorder(int64_t generation = 0) : generation_(generation) {}
+
+  void Record(int sender, int64_t seq) { log_.emplace_back(sender, seq); }
+  std::vector<std::pair<int, int64_t>> Log() const { return log_; }
+  int64_t Add(int64_t a, int64_t b) { return a + b; }
+  std::string Echo(const std::string& s) { return s; }
+  int64_t Fail(const std::string& why) { throw std::runtime_error(why); }
+  int64_t Count() const { return static_cast<int64_t>(log_.size()); }
+  // Sum of a tensor's floats in double precision, and its size.
+  std::pair<double, uint64_t> Sum(Tensor t) {
+    double s = 0;
+    for (float f : t.floats()) s += f;
+    return {s, t.size()};
+  }
+  Tensor Scale(Tensor t, float k) {
+    for (float& f : t.floats()) f *= k;
+    return t;
+  }
+  void Ping() {}
+  int64_t Generation() const { return generation_ + static_cast<int64_t>(log_.size()); }
+
+ private:
+  int64_t generation_;
+  std::vector<std::pair<int, int64_t>> log_;
+};
+
+}  // namespace olsgd::rt::testing
+
+#endif  // OLSGD_TESTS_RUNTIME_TEST_ACTORS_H_
