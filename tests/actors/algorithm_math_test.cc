@@ -8,11 +8,11 @@
 namespace olsgd::actors {
 namespace {
 
-using testing::IndexProbes;
-using testing::MaxAbsDiff;
-using testing::ProbeMap;
-using testing::Run;
-using testing::TinySpec;
+using test_util::IndexProbes;
+using test_util::MaxAbsDiff;
+using test_util::ProbeMap;
+using test_util::RunSpec;
+using test_util::TinySpec;
 
 constexpr int kWorkers = 3;
 constexpr float kTol = 2e-6f;
@@ -34,7 +34,7 @@ int64_t Rounds(const ExperimentSpec& s) { return s.training.steps / s.algorithm.
 // exactly one round stale. Round 1 uses x0.
 TEST(AlgorithmMathTest, OverlapAnchorIsExactlyOneRoundStale) {
   ExperimentSpec spec = TinySpec("overlap_local_sgd", kWorkers);
-  const RunOutcome out = Run(spec, /*record_vectors=*/true);
+  const RunOutcome out = RunSpec(spec, /*record_vectors=*/true);
   ASSERT_EQ(out.summary.status, "completed") << out.summary.failure;
   const ProbeMap p = IndexProbes(out);
   for (int w = 0; w < kWorkers; ++w) {
@@ -51,7 +51,7 @@ TEST(AlgorithmMathTest, OverlapAnchorIsExactlyOneRoundStale) {
 TEST(AlgorithmMathTest, OverlapMomentumVariantMatchesSpec) {
   ExperimentSpec spec = TinySpec("overlap_local_sgd", kWorkers);
   spec.algorithm.beta = 0.7;
-  const RunOutcome out = Run(spec, true);
+  const RunOutcome out = RunSpec(spec, true);
   ASSERT_EQ(out.summary.status, "completed");
   const ProbeMap p = IndexProbes(out);
   const float a = static_cast<float>(spec.algorithm.alpha);
@@ -80,7 +80,7 @@ TEST(AlgorithmMathTest, OverlapMomentumVariantMatchesSpec) {
 TEST(AlgorithmMathTest, ElasticAveragingMatchesSpec) {
   ExperimentSpec spec = TinySpec("easgd", kWorkers);
   spec.algorithm.alpha = 0.2;  // < 1/m
-  const RunOutcome out = Run(spec, true);
+  const RunOutcome out = RunSpec(spec, true);
   ASSERT_EQ(out.summary.status, "completed");
   const ProbeMap p = IndexProbes(out);
   const float alpha = 0.2f, m = kWorkers;
@@ -108,7 +108,7 @@ TEST(AlgorithmMathTest, ElasticAveragingMatchesSpec) {
 
 TEST(AlgorithmMathTest, CocodMatchesSpec) {
   ExperimentSpec spec = TinySpec("cocod_sgd", kWorkers);
-  const RunOutcome out = Run(spec, true);
+  const RunOutcome out = RunSpec(spec, true);
   ASSERT_EQ(out.summary.status, "completed");
   const ProbeMap p = IndexProbes(out);
   for (int w = 0; w < kWorkers; ++w) {
@@ -116,7 +116,9 @@ TEST(AlgorithmMathTest, CocodMatchesSpec) {
     for (int64_t r = 1; r <= Rounds(spec); ++r) {
       const auto& x = p.at("x_before").at({w, r});
       const auto& avg = p.at("received").at({w, r});
-      if (r > 1) EXPECT_LT(MaxAbsDiff(avg, MeanOver(p, "contribution", r - 1)), kTol);
+      if (r > 1) {
+        EXPECT_LT(MaxAbsDiff(avg, MeanOver(p, "contribution", r - 1)), kTol);
+      }
       std::vector<float> next(x.size());
       for (size_t j = 0; j < x.size(); ++j) next[j] = avg[j] + (x[j] - s[j]);
       EXPECT_LT(MaxAbsDiff(p.at("x_after").at({w, r}), next), kTol) << "w" << w << " r" << r;

@@ -10,9 +10,9 @@
 namespace olsgd::actors {
 namespace {
 
-using testing::MaxAbsDiff;
-using testing::Run;
-using testing::TinySpec;
+using test_util::MaxAbsDiff;
+using test_util::RunSpec;
+using test_util::TinySpec;
 
 // m = 1, tau = 1, alpha = 0: the anchor never pulls, so Overlap-Local-SGD is
 // serial SGD, bit for bit.
@@ -20,7 +20,7 @@ TEST(AlgorithmRunsTest, OverlapWithOneWorkerTauOneAlphaZeroIsSerialSgd) {
   ExperimentSpec spec = TinySpec("overlap_local_sgd", 1);
   spec.algorithm.tau = 1;
   spec.algorithm.alpha = 0.0;
-  const RunOutcome out = Run(spec);
+  const RunOutcome out = RunSpec(spec);
   ASSERT_EQ(out.summary.status, "completed") << out.summary.failure;
 
   auto data = LoadSplit(spec.data, spec.seed, train::Split::kTrain);
@@ -39,9 +39,9 @@ TEST(AlgorithmRunsTest, LocalSgdTauOneMatchesSyncSgdWithPlainSgd) {
   spec.training.momentum = 0.0;
   spec.training.nesterov = false;
   spec.training.weight_decay = 0.0;
-  const RunOutcome local = Run(spec);
+  const RunOutcome local = RunSpec(spec);
   spec.algorithm.name = "sync_sgd";
-  const RunOutcome sync = Run(spec);
+  const RunOutcome sync = RunSpec(spec);
   ASSERT_EQ(local.summary.status, "completed");
   ASSERT_EQ(sync.summary.status, "completed");
   for (int w = 0; w < 3; ++w) {
@@ -56,9 +56,9 @@ TEST(AlgorithmRunsTest, ShardedReducersGiveTheSameModels) {
   for (const char* algorithm : {"overlap_local_sgd", "local_sgd", "sync_sgd"}) {
     ExperimentSpec spec = TinySpec(algorithm, 3);
     spec.algorithm.beta = std::string(algorithm) == "sync_sgd" ? 0.0 : 0.5;
-    const RunOutcome one = Run(spec);
+    const RunOutcome one = RunSpec(spec);
     spec.algorithm.reducer_shards = 3;
-    const RunOutcome three = Run(spec);
+    const RunOutcome three = RunSpec(spec);
     ASSERT_EQ(three.summary.status, "completed") << algorithm;
     EXPECT_EQ(one.final_models, three.final_models) << algorithm;
   }
@@ -68,13 +68,13 @@ TEST(AlgorithmRunsTest, SameSeedGivesBitIdenticalModels) {
   for (const char* algorithm : {"overlap_local_sgd", "easgd", "cocod_sgd"}) {
     ExperimentSpec spec = TinySpec(algorithm, 3);
     spec.algorithm.alpha = 0.2;
-    EXPECT_EQ(Run(spec).final_models, Run(spec).final_models) << algorithm;
+    EXPECT_EQ(RunSpec(spec).final_models, RunSpec(spec).final_models) << algorithm;
   }
 }
 
 TEST(AlgorithmRunsTest, ReportsEvaluationsRoundsAndTraffic) {
   ExperimentSpec spec = TinySpec("overlap_local_sgd", 2);
-  const RunOutcome out = Run(spec);
+  const RunOutcome out = RunSpec(spec);
   ASSERT_EQ(out.summary.status, "completed");
   EXPECT_EQ(out.summary.iterations, spec.training.steps);
   EXPECT_EQ(out.summary.rounds, spec.training.steps / spec.algorithm.tau);

@@ -26,7 +26,7 @@ TEST_P(FashionMnistRunsTest, Learns) {
   spec.algorithm.alpha = spec.algorithm.name == "easgd" ? 0.2 : 0.6;
   spec.algorithm.beta = spec.algorithm.name == "overlap_local_sgd" ? 0.7 : 0.0;
   spec.evaluation.every_rounds = 0;  // once per epoch
-  const RunOutcome out = testing::Run(spec);
+  const RunOutcome out = test_util::RunSpec(spec);
   ASSERT_EQ(out.summary.status, "completed") << out.summary.failure;
   EXPECT_GT(out.summary.final_accuracy, 0.6) << GetParam();
 }

@@ -9,7 +9,7 @@ namespace olsgd::actors {
 namespace {
 
 ExperimentSpec SlowLinkSpec(const std::string& algorithm) {
-  ExperimentSpec spec = testing::TinySpec(algorithm, 3);
+  ExperimentSpec spec = test_util::TinySpec(algorithm, 3);
   spec.algorithm.tau = 4;
   spec.training.steps = 24;  // 6 rounds
   // 100 ms each way between every trainer and the reducer...
@@ -29,8 +29,8 @@ ExperimentSpec SlowLinkSpec(const std::string& algorithm) {
 }
 
 TEST(OverlapHidesDelayTest, BlockedShareFarBelowLocalSgd) {
-  const RunOutcome local = testing::Run(SlowLinkSpec("local_sgd"));
-  const RunOutcome overlap = testing::Run(SlowLinkSpec("overlap_local_sgd"));
+  const RunOutcome local = test_util::RunSpec(SlowLinkSpec("local_sgd"));
+  const RunOutcome overlap = test_util::RunSpec(SlowLinkSpec("overlap_local_sgd"));
   ASSERT_EQ(local.summary.status, "completed");
   ASSERT_EQ(overlap.summary.status, "completed");
   // Local SGD waits a full round trip (>= 200 ms) at each of its 6 boundaries.
@@ -40,7 +40,7 @@ TEST(OverlapHidesDelayTest, BlockedShareFarBelowLocalSgd) {
 }
 
 TEST(OverlapHidesDelayTest, InjectedStragglerDelayIsReported) {
-  const RunOutcome out = testing::Run(SlowLinkSpec("overlap_local_sgd"));
+  const RunOutcome out = test_util::RunSpec(SlowLinkSpec("overlap_local_sgd"));
   for (const WorkerSummary& w : out.summary.workers) EXPECT_GE(w.compute_s, 24 * 0.08);
 }
 

@@ -9,7 +9,7 @@
 #include "actors/experiment_spec.h"
 #include "actors/run_experiment.h"
 
-namespace olsgd::actors::testing {
+namespace olsgd::actors::test_util {
 
 inline ExperimentSpec TinySpec(const std::string& algorithm, int workers) {
   ExperimentSpec s;
@@ -39,7 +39,7 @@ inline ExperimentSpec TinySpec(const std::string& algorithm, int workers) {
   return s;
 }
 
-inline RunOutcome Run(const ExperimentSpec& spec, bool record_vectors = false) {
+inline RunOutcome RunSpec(const ExperimentSpec& spec, bool record_vectors = false) {
   RunObserver observer;
   RunOptions options;
   options.record_vectors = record_vectors;
@@ -60,6 +60,6 @@ inline float MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b
   return d;
 }
 
-}  // namespace olsgd::actors::testing
+}  // namespace olsgd::actors::test_util
 
 #endif  // OLSGD_TESTS_ACTORS_RUN_TEST_UTIL_H_
