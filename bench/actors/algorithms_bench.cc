@@ -12,6 +12,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "actors/run_experiment.h"
 
@@ -22,17 +23,24 @@ using olsgd::actors::RunObserver;
 using olsgd::actors::RunOptions;
 using olsgd::actors::RunSummary;
 
-ExperimentSpec BaseSpec(bool quick) {
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? std::atoi(v) : fallback;
+}
+
+ExperimentSpec BaseSpec(bool quick, int workers) {
   ExperimentSpec s;
   s.name = "bench";
   s.seed = 1;
-  s.cluster.workers = 4;
+  s.cluster.workers = workers;
   s.data.dataset = "fashion_mnist";
   s.data.max_train_samples = quick ? 8000 : 24000;
   s.data.max_test_samples = quick ? 2000 : 10000;
-  s.model.hidden = {128};
+  // Steps of a few milliseconds: long against the OS scheduler's time slice,
+  // so time-sharing skew between trainers stays inside one round.
+  s.model.hidden = {256, 128};
   s.training.epochs = 1;
-  s.training.batch_size = 32;
+  s.training.batch_size = 64;
   s.training.lr = 0.05;
   s.algorithm.tau = 2;
   s.algorithm.alpha = 0.6;
@@ -49,12 +57,12 @@ void AddDelay(ExperimentSpec& s, double latency_ms) {
   s.injection.links.push_back(link);
 }
 
-void AddStragglers(ExperimentSpec& s) {
+void AddStragglers(ExperimentSpec& s, double pause_ms) {
   olsgd::actors::StragglerSpec st;
-  st.worker = 3;
+  st.worker = s.cluster.workers - 1;
   st.pause = "bernoulli";
   st.pause_probability = 0.05;
-  st.pause_ms = 10;
+  st.pause_ms = pause_ms;
   s.injection.stragglers.push_back(st);
 }
 
@@ -79,18 +87,35 @@ nlohmann::json Measure(const ExperimentSpec& spec) {
 
 int main(int argc, char** argv) {
   const bool quick = std::getenv("OLSGD_BENCH_QUICK") != nullptr;
-  const double latency_ms = 4.0;  // each way: an 8 ms round trip
+  const int workers = EnvInt("OLSGD_BENCH_WORKERS", 4);
+  const unsigned cores = std::thread::hardware_concurrency();
   nlohmann::json out;
-  out["setting"] = {{"workers", 4},         {"tau", 2},
-                    {"link_latency_ms", latency_ms},
-                    {"stragglers", "worker 3: p=0.05 pause 10 ms"},
-                    {"quick", quick}};
 
-  ExperimentSpec base = BaseSpec(quick);
+  if (static_cast<unsigned>(workers) + 1 > cores) {
+    // Each trainer is a compute-bound thread: with fewer cores than trainers
+    // (plus the reducer and evaluator), a trainer that gets ahead waits for
+    // the others' CPU time, and that wait counts as blocked time too.
+    out["warning"] = "fewer cores than workers + 1: blocked time includes CPU contention";
+  }
+  ExperimentSpec base = BaseSpec(quick, workers);
   // Baselines for the overhead ratio: overlap with no injected delay, and
   // overlap with the link delay alone.
   base.algorithm.name = "overlap_local_sgd";
   const nlohmann::json no_delay = Measure(base);
+  // Calibrate the link to the measured step time: a round trip (2 x latency)
+  // of 40% of one round's compute, so it fits into tau steps.
+  const double step_ms = no_delay["wall_ms_per_iteration"].get<double>();
+  const double latency_ms = 0.2 * base.algorithm.tau * step_ms;
+  const double pause_ms = step_ms;
+  out["setting"] = {{"workers", workers},
+                    {"cores", cores},
+                    {"tau", base.algorithm.tau},
+                    {"model", "mlp 784-256-128-10"},
+                    {"batch", base.training.batch_size},
+                    {"link_latency_ms_each_way", latency_ms},
+                    {"straggler", "last worker: p=0.05 per step, pause of one step time"},
+                    {"straggler_pause_ms", pause_ms},
+                    {"quick", quick}};
   ExperimentSpec delayed = base;
   AddDelay(delayed, latency_ms);
   const nlohmann::json link_only = Measure(delayed);
@@ -102,7 +127,7 @@ int main(int argc, char** argv) {
     s.algorithm.name = algorithm;
     if (s.algorithm.name == "easgd") s.algorithm.alpha = 0.2;  // < 1/m
     AddDelay(s, latency_ms);
-    AddStragglers(s);
+    AddStragglers(s, pause_ms);
     rows.push_back(Measure(s));
   }
   out["algorithms"] = rows;
