@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -138,8 +139,15 @@ class Loader {
   void CheckUnknownKeys() const {
     const Frame& f = frames_.back();
     if (IsEmpty(f.node)) return;
+    std::map<std::string, int> seen;  // key -> 1-based line
     for (const auto& kv : f.node) {
       const std::string key = kv.first.Scalar();
+      const int line = kv.first.Mark().line + 1;
+      if (auto [it, fresh] = seen.emplace(key, line); !fresh) {
+        throw ConfigError(WhereOf(Join(f.path, key), kv.first),
+                          "duplicate key '" + Join(f.path, key) + "' (first at line " +
+                              std::to_string(it->second) + ")");
+      }
       if (std::find(f.known.begin(), f.known.end(), key) != f.known.end()) continue;
       const std::string path = Join(f.path, key);
       const std::string where = WhereOf(path, kv.first);
