@@ -102,7 +102,7 @@ TEST(Binary, TinyRunWritesEveryOutput) {
   EXPECT_LE(j["final_accuracy"].get<double>(), 1.0);
   EXPECT_EQ(j["workers"].size(), 2u);
   EXPECT_GT(j["wall_s"].get<double>(), 0.0);
-  EXPECT_NO_THROW((void)nlohmann::json::parse(ReadFile(out + "/trace.json")));
+  EXPECT_TRUE(nlohmann::json::parse(ReadFile(out + "/trace.json")).is_object());
 }
 
 TEST(Binary, SetOverridesReachTheRun) {
