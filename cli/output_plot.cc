@@ -15,7 +15,6 @@ namespace {
 // metrics.csv columns (1-based), see MetricsColumns().
 constexpr int kWallColumn = 1;
 constexpr int kIterationColumn = 3;
-constexpr int kWorkerColumn = 5;
 constexpr int kMeanTrainLossColumn = 9;
 constexpr int kAccuracyColumn = 11;
 constexpr int kAnchorAccuracyColumn = 13;
@@ -26,11 +25,12 @@ const char* kPreamble =
     "set terminal pngcairo size 1000,640 noenhanced\n"
     "set grid\n";
 
-// One point per evaluation: the row of worker 0 (or -1 when no worker rows).
+// One point per evaluation: every worker's row of one evaluation repeats the
+// same x and y, and `smooth unique` merges rows with equal x (and keeps the
+// line connected, which filtering rows with 1/0 would break).
 std::string Using(int x, int y) {
   std::ostringstream s;
-  s << "every ::1 using " << x << ":(($" << kWorkerColumn << "<=0)?$" << y
-    << ":1/0) with linespoints";
+  s << "every ::1 using " << x << ":" << y << " smooth unique with linespoints";
   return s.str();
 }
 
