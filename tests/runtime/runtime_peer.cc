@@ -1,0 +1,98 @@
+// runtime_peer: the second OS process of the multi-process tests and the
+// runtime bench.
+//   runtime_peer worker HEAD_ADDRESS NODE_NAME
+//     joins the head, registers test actor types, spawns "<NODE_NAME>.rec"
+//     (Recorder) and "<NODE_NAME>.control" (Control), and runs until Control
+//     is told to quit, the head leaves, or 300 s pass.
+//   runtime_peer raw-sink ENDPOINT COUNT         (bench: ROUTER that counts COUNT messages, then replies)
+//   runtime_peer raw-rep ENDPOINT                (bench: REP echo until "quit")
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include <zmq.hpp>
+
+#include "runtime/runtime.h"
+#include "tests/runtime/test_actors.h"
+
+using namespace olsgd::rt;
+
+namespace {
+
+int Worker(const std::string& head, const std::string& name) {
+  RegisterActorType<testing::Recorder, int64_t>();
+  std::atomic<bool> quit{false};
+  RuntimeOptions o;
+  o.join = head;
+  o.node_name = name;
+  o.on_node_lost = [&](NodeId node, const std::string&) {
+    if (node == kHeadNode) quit = true;
+  };
+  std::unique_ptr<Runtime> rt;
+  try {
+    rt = Runtime::Start(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "runtime_peer: %s\n", e.what());
+    return 2;
+  }
+  auto rec = rt->Spawn<testing::Recorder>({.name = name + ".rec"});
+  auto ctl = rt->SpawnLocal<testing::Control>({.name = name + ".control"}, &quit);
+  if (!rec.ok() || !ctl.ok()) {
+    std::fprintf(stderr, "runtime_peer: spawn failed\n");
+    return 3;
+  }
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  while (!quit && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  rt->Shutdown();
+  return 0;
+}
+
+// ROUTER that receives COUNT messages, then sends one reply to the last sender.
+int RawSink(const std::string& endpoint, long count) {
+  zmq::context_t ctx(1);
+  zmq::socket_t s(ctx, zmq::socket_type::router);
+  s.set(zmq::sockopt::rcvhwm, 10000);
+  s.bind(endpoint);
+  for (;;) {
+    zmq::message_t id, m;
+    long got = 0;
+    while (got < count) {
+      if (!s.recv(id)) return 1;
+      while (id.more() || m.more()) {
+        if (!s.recv(m)) return 1;
+        if (!m.more()) break;
+      }
+      ++got;
+      if (m.size() == 4 && std::memcmp(m.data(), "quit", 4) == 0) return 0;
+    }
+    s.send(id, zmq::send_flags::sndmore);
+    s.send(zmq::str_buffer("done"));
+  }
+}
+
+int RawRep(const std::string& endpoint) {
+  zmq::context_t ctx(1);
+  zmq::socket_t s(ctx, zmq::socket_type::rep);
+  s.bind(endpoint);
+  for (;;) {
+    zmq::message_t m;
+    if (!s.recv(m)) return 1;
+    bool quit = m.size() == 4 && std::memcmp(m.data(), "quit", 4) == 0;
+    s.send(m, zmq::send_flags::none);
+    if (quit) return 0;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "worker" && argc == 4) return Worker(argv[2], argv[3]);
+  if (mode == "raw-sink" && argc == 4) return RawSink(argv[2], std::atol(argv[3]));
+  if (mode == "raw-rep" && argc == 3) return RawRep(argv[2]);
+  std::fprintf(stderr, "usage: runtime_peer worker HEAD NAME | raw-sink ENDPOINT COUNT | raw-rep ENDPOINT\n");
+  return 64;
+}
