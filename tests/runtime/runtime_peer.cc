@@ -4,8 +4,9 @@
 //     joins the head, registers test actor types, spawns "<NODE_NAME>.rec"
 //     (Recorder) and "<NODE_NAME>.control" (Control), and runs until Control
 //     is told to quit, the head leaves, or 300 s pass.
-//   runtime_peer raw-sink ENDPOINT COUNT         (bench: ROUTER that counts COUNT messages, then replies)
-//   runtime_peer raw-rep ENDPOINT                (bench: REP echo until "quit")
+//   runtime_peer raw-sink ADDR_FILE COUNT   (bench: ROUTER sink, replies "done" per COUNT messages)
+//   runtime_peer raw-rep ADDR_FILE          (bench: REP echo until "quit")
+// The raw modes bind a free tcp port on 127.0.0.1 and write the endpoint to ADDR_FILE.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -50,33 +51,48 @@ int Worker(const std::string& head, const std::string& name) {
   return 0;
 }
 
-// ROUTER that receives COUNT messages, then sends one reply to the last sender.
-int RawSink(const std::string& endpoint, long count) {
-  zmq::context_t ctx(1);
-  zmq::socket_t s(ctx, zmq::socket_type::router);
-  s.set(zmq::sockopt::rcvhwm, 10000);
-  s.bind(endpoint);
-  for (;;) {
-    zmq::message_t id, m;
-    long got = 0;
-    while (got < count) {
-      if (!s.recv(id)) return 1;
-      while (id.more() || m.more()) {
-        if (!s.recv(m)) return 1;
-        if (!m.more()) break;
-      }
-      ++got;
-      if (m.size() == 4 && std::memcmp(m.data(), "quit", 4) == 0) return 0;
-    }
-    s.send(id, zmq::send_flags::sndmore);
-    s.send(zmq::str_buffer("done"));
+// Binds `endpoint` and writes the bound address to `addr_file` (atomically).
+void Publish(zmq::socket_t& s, const std::string& addr_file) {
+  std::string ep = s.get(zmq::sockopt::last_endpoint);
+  std::string tmp = addr_file + ".tmp";
+  if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+    std::fputs(ep.c_str(), f);
+    std::fclose(f);
+    std::rename(tmp.c_str(), addr_file.c_str());
   }
 }
 
-int RawRep(const std::string& endpoint) {
+// ROUTER sink: receives messages; after every COUNT of them replies "done"
+// to the sender of the last one. A 4-byte "quit" message ends it.
+int RawSink(const std::string& addr_file, long count) {
+  zmq::context_t ctx(1);
+  zmq::socket_t s(ctx, zmq::socket_type::router);
+  s.set(zmq::sockopt::rcvhwm, 10000);
+  s.bind("tcp://127.0.0.1:0");
+  Publish(s, addr_file);
+  long got = 0;
+  for (;;) {
+    zmq::message_t id, m;
+    if (!s.recv(id)) return 1;
+    while (true) {
+      if (!s.recv(m)) return 1;
+      if (!m.more()) break;
+    }
+    if (m.size() == 4 && std::memcmp(m.data(), "quit", 4) == 0) return 0;
+    if (++got == count) {
+      got = 0;
+      s.send(id, zmq::send_flags::sndmore);
+      s.send(zmq::str_buffer("done"));
+    }
+  }
+}
+
+// REP echo; a 4-byte "quit" ends it.
+int RawRep(const std::string& addr_file) {
   zmq::context_t ctx(1);
   zmq::socket_t s(ctx, zmq::socket_type::rep);
-  s.bind(endpoint);
+  s.bind("tcp://127.0.0.1:0");
+  Publish(s, addr_file);
   for (;;) {
     zmq::message_t m;
     if (!s.recv(m)) return 1;
@@ -93,6 +109,6 @@ int main(int argc, char** argv) {
   if (mode == "worker" && argc == 4) return Worker(argv[2], argv[3]);
   if (mode == "raw-sink" && argc == 4) return RawSink(argv[2], std::atol(argv[3]));
   if (mode == "raw-rep" && argc == 3) return RawRep(argv[2]);
-  std::fprintf(stderr, "usage: runtime_peer worker HEAD NAME | raw-sink ENDPOINT COUNT | raw-rep ENDPOINT\n");
+  std::fprintf(stderr, "usage: runtime_peer worker HEAD NAME | raw-sink ADDR_FILE COUNT | raw-rep ADDR_FILE\n");
   return 64;
 }

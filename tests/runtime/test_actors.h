@@ -30,6 +30,9 @@ class Recorder : public Actor {
     t.Def("checksum", &Recorder::Checksum);
     t.Def("identity", &Recorder::Identity);
     t.Def("node", &Recorder::Node);
+    t.Def("consume", &Recorder::Consume);
+    t.Def("take", &Recorder::Take);
+    t.Def("consumed", &Recorder::Consumed);
   }
   explicit Recorder(int64_t generation = 0) : generation_(generation) {}
 
@@ -58,6 +61,16 @@ class Recorder : public Actor {
   uint64_t Checksum(Tensor t) { return Fnv1a(t); }
   Tensor Identity(Tensor t) { return t; }
   uint32_t Node() const { return context().node(); }
+  // Sinks for the bench: count messages and bytes, keep nothing.
+  void Consume(const std::string& s) {
+    ++consumed_;
+    consumed_bytes_ += s.size();
+  }
+  void Take(Tensor t) {
+    ++consumed_;
+    consumed_bytes_ += t.size_bytes();
+  }
+  std::pair<int64_t, int64_t> Consumed() const { return {consumed_, consumed_bytes_}; }
 
   static uint64_t Fnv1a(const Tensor& t) {
     uint64_t h = 1469598103934665603ull;
@@ -68,6 +81,7 @@ class Recorder : public Actor {
 
  private:
   int64_t generation_;
+  int64_t consumed_ = 0, consumed_bytes_ = 0;
   std::vector<std::pair<int, int64_t>> log_;
 };
 
