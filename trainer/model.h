@@ -85,6 +85,7 @@ class Model {
   std::vector<std::vector<float>> acts_;   // acts_[i] = output of layer i
   std::vector<std::vector<float>> dacts_;  // dacts_[i] = dL/d(output of layer i)
   int reserved_batch_ = 0;
+  int first_trainable_ = 0;  // index of the first layer with parameters
   std::string label_ = "model";
 
   friend std::unique_ptr<Model> BuildModel(const ModelConfig&, const Dataset&, uint64_t);
