@@ -9,7 +9,15 @@
 namespace olsgd::train {
 namespace {
 constexpr int64_t kMaxChunkFloats = int64_t{1} << 21;  // col_ budget: 8 MiB
+
+// The output columns x whose input column x + j - pad lies inside [0, width):
+// [*lo, *hi). Outside it the patch entries are zero padding.
+void ValidRange(int j, int pad, int in_w, int out_w, int* lo, int* hi) {
+  *lo = std::clamp(pad - j, 0, out_w);
+  *hi = std::clamp(in_w + pad - j, *lo, out_w);
 }
+
+}  // namespace
 
 Conv2d::Conv2d(Shape in, int out_channels, int kernel, int pad) : in_(in), k_(kernel), pad_(pad) {
   out_ = {out_channels, in.h + 2 * pad - kernel + 1, in.w + 2 * pad - kernel + 1};
@@ -35,6 +43,8 @@ int Conv2d::ChunkSize(int batch) const {
 }
 
 // col[(c*k + i)*k + j, s*P + y*ow + x] = in[s, c, y + i - pad, x + j - pad] (0 outside).
+// Each row segment is zeros, a contiguous copy, zeros, so the bounds are
+// worked out once per (j) instead of per pixel.
 void Conv2d::Im2Col(const float* in, int count) {
   const int64_t ld = count * pixels_;
   for (int s = 0; s < count; ++s) {
@@ -42,6 +52,8 @@ void Conv2d::Im2Col(const float* in, int count) {
     for (int c = 0; c < in_.c; ++c) {
       for (int i = 0; i < k_; ++i) {
         for (int j = 0; j < k_; ++j) {
+          int lo, hi;
+          ValidRange(j, pad_, in_.w, out_.w, &lo, &hi);
           float* row = col_.data() + ((c * k_ + i) * k_ + j) * ld + s * pixels_;
           for (int y = 0; y < out_.h; ++y) {
             const int iy = y + i - pad_;
@@ -51,10 +63,9 @@ void Conv2d::Im2Col(const float* in, int count) {
               continue;
             }
             const float* src = img + (int64_t{c} * in_.h + iy) * in_.w;
-            for (int x = 0; x < out_.w; ++x) {
-              const int ix = x + j - pad_;
-              dst[x] = (ix >= 0 && ix < in_.w) ? src[ix] : 0.0f;
-            }
+            std::memset(dst, 0, sizeof(float) * lo);
+            std::memcpy(dst + lo, src + lo + j - pad_, sizeof(float) * (hi - lo));
+            std::memset(dst + hi, 0, sizeof(float) * (out_.w - hi));
           }
         }
       }
@@ -71,16 +82,15 @@ void Conv2d::Col2Im(float* din, int count) {
     for (int c = 0; c < in_.c; ++c) {
       for (int i = 0; i < k_; ++i) {
         for (int j = 0; j < k_; ++j) {
+          int lo, hi;
+          ValidRange(j, pad_, in_.w, out_.w, &lo, &hi);
           const float* row = dcol_.data() + ((c * k_ + i) * k_ + j) * ld + s * pixels_;
           for (int y = 0; y < out_.h; ++y) {
             const int iy = y + i - pad_;
             if (iy < 0 || iy >= in_.h) continue;
-            float* dst = img + (int64_t{c} * in_.h + iy) * in_.w;
-            const float* src = row + y * out_.w;
-            for (int x = 0; x < out_.w; ++x) {
-              const int ix = x + j - pad_;
-              if (ix >= 0 && ix < in_.w) dst[ix] += src[x];
-            }
+            float* dst = img + (int64_t{c} * in_.h + iy) * in_.w + lo + j - pad_;
+            const float* src = row + y * out_.w + lo;
+            for (int x = 0; x < hi - lo; ++x) dst[x] += src[x];
           }
         }
       }

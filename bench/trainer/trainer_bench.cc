@@ -123,8 +123,7 @@ std::string ThroughputJson(const Throughput& t) {
                 "\"samples_per_s\": %.1f, \"step_ms\": %.3f, \"gemm_ms\": %.3f, "
                 "\"step_over_gemm\": %.3f, \"gemms_per_step\": %d, \"gemm_gflops\": %.2f}",
                 t.model.c_str(), t.params, t.batch, t.steps, t.batch / t.step_s, t.step_s * 1e3,
-                t.gemm_s * 1e3, t.step_s / t.gemm_s, t.gemms_per_step,
-                t.gflop_per_step / t.gemm_s);
+                t.gemm_s * 1e3, t.step_s / t.gemm_s, t.gemms_per_step, t.gflop_per_step / t.gemm_s);
   return buf;
 }
 
@@ -147,7 +146,9 @@ std::string MeasureAccuracy(const ModelConfig& config, const Dataset& train, con
       sampler.Next(train, &b);
       model->ForwardBackward(b);
       sgd.Step(model->params(), model->grads(),
-               {.lr = schedule.At(sampler.epoch()), .momentum = 0.9f, .nesterov = true,
+               {.lr = schedule.At(sampler.epoch()),
+                .momentum = 0.9f,
+                .nesterov = true,
                 .weight_decay = 5e-4f});
     }
     const EvalResult r = model->Evaluate(test, 500);
@@ -198,17 +199,20 @@ int Main(int argc, char** argv) {
   std::ostringstream json;
   if (accuracy) {
     const Dataset test = LoadFashionMnist(kFashionMnistDir, Split::kTest);
-    json << "{\"bench\": \"trainer_accuracy\", \"dataset\": \"fashion-mnist\", \"openblas_threads\": "
+    json << "{\"bench\": \"trainer_accuracy\", \"dataset\": \"fashion-mnist\", "
+            "\"openblas_threads\": "
          << threads << ", \"results\": [\n  "
          << MeasureAccuracy({.name = "mlp", .hidden = {256, 128}}, train, test, mlp_epochs, 64,
                             0.02f)
          << ",\n  " << MeasureAccuracy({.name = "cnn"}, train, test, cnn_epochs, 64, 0.02f)
          << "\n]}\n";
-    if (out_path.empty()) out_path = std::string(OLSGD_SOURCE_DIR) + "/bench/results/trainer_accuracy.json";
+    if (out_path.empty())
+      out_path = std::string(OLSGD_SOURCE_DIR) + "/bench/results/trainer_accuracy.json";
   } else {
     json << "{\"bench\": \"trainer\", \"dataset\": \"fashion-mnist\", \"openblas_threads\": "
          << threads << ", \"results\": [\n  "
-         << ThroughputJson(MeasureThroughput({.name = "mlp", .hidden = {256, 128}}, train, 64, 1500))
+         << ThroughputJson(
+                MeasureThroughput({.name = "mlp", .hidden = {256, 128}}, train, 64, 1500))
          << ",\n  " << ThroughputJson(MeasureThroughput({.name = "cnn"}, train, 64, 150))
          << "\n]}\n";
     if (out_path.empty()) out_path = std::string(OLSGD_SOURCE_DIR) + "/bench/results/trainer.json";
