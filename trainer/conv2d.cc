@@ -45,7 +45,7 @@ int Conv2d::ChunkSize(int batch) const {
 // col[(c*k + i)*k + j, s*P + y*ow + x] = in[s, c, y + i - pad, x + j - pad] (0 outside).
 // Each row segment is zeros, a contiguous copy, zeros, so the bounds are
 // worked out once per (j) instead of per pixel.
-void Conv2d::Im2Col(const float* in, int count) {
+void Conv2d::Im2Col(const float* in, int count, float* col) {
   const int64_t ld = count * pixels_;
   for (int s = 0; s < count; ++s) {
     const float* img = in + s * in_.size();
@@ -54,7 +54,7 @@ void Conv2d::Im2Col(const float* in, int count) {
         for (int j = 0; j < k_; ++j) {
           int lo, hi;
           ValidRange(j, pad_, in_.w, out_.w, &lo, &hi);
-          float* row = col_.data() + ((c * k_ + i) * k_ + j) * ld + s * pixels_;
+          float* row = col + ((c * k_ + i) * k_ + j) * ld + s * pixels_;
           for (int y = 0; y < out_.h; ++y) {
             const int iy = y + i - pad_;
             float* dst = row + y * out_.w;
@@ -99,17 +99,19 @@ void Conv2d::Col2Im(float* din, int count) {
 }
 
 // For a chunk of S samples: Y [oc, S*P] = W [oc, patch] * col [patch, S*P],
-// then Y is scattered to NCHW with the bias added.
+// then Y is scattered to NCHW with the bias added. In training mode every
+// chunk's patches stay in col_ (chunk at offset s0 * patch * P) for Backward.
 void Conv2d::Forward(const float* in, float* out, int batch) {
   const int chunk = ChunkSize(batch);
-  col_.resize(size_t(patch_ * chunk * pixels_));
+  col_.resize(size_t(patch_ * (training_ ? batch : chunk) * pixels_));
   tmp_.resize(size_t(out_.c * chunk * pixels_));
   for (int s0 = 0; s0 < batch; s0 += chunk) {
     const int count = std::min(chunk, batch - s0);
     const int64_t ld = count * pixels_;
-    Im2Col(in + s0 * in_.size(), count);
+    float* col = col_.data() + (training_ ? s0 * patch_ * pixels_ : 0);
+    Im2Col(in + s0 * in_.size(), count, col);
     Sgemm(CblasNoTrans, CblasNoTrans, out_.c, static_cast<int>(ld), static_cast<int>(patch_), w_,
-          static_cast<int>(patch_), col_.data(), static_cast<int>(ld), 0.0f, tmp_.data(),
+          static_cast<int>(patch_), col, static_cast<int>(ld), 0.0f, tmp_.data(),
           static_cast<int>(ld));
     for (int s = 0; s < count; ++s) {
       for (int o = 0; o < out_.c; ++o) {
@@ -119,6 +121,8 @@ void Conv2d::Forward(const float* in, float* out, int batch) {
       }
     }
   }
+  cols_of_ = training_ ? in : nullptr;
+  cols_batch_ = training_ ? batch : -1;
 }
 
 // Per chunk, with dY gathered as [oc, S*P] (same layout as the forward's Y):
@@ -128,9 +132,10 @@ void Conv2d::Forward(const float* in, float* out, int batch) {
 void Conv2d::Backward(const float* in, const float* /*out*/, const float* dout, float* din,
                       int batch) {
   const int chunk = ChunkSize(batch);
-  col_.resize(size_t(patch_ * chunk * pixels_));
+  const bool cached = training_ && cols_of_ == in && cols_batch_ == batch;
+  if (!cached) col_.resize(size_t(patch_ * chunk * pixels_));
   tmp_.resize(size_t(out_.c * chunk * pixels_));
-  if (din != nullptr) dcol_.resize(col_.size());
+  if (din != nullptr) dcol_.resize(size_t(patch_ * chunk * pixels_));
   std::memset(dw_, 0, sizeof(float) * out_.c * patch_);
   std::memset(db_, 0, sizeof(float) * out_.c);
   for (int s0 = 0; s0 < batch; s0 += chunk) {
@@ -148,9 +153,14 @@ void Conv2d::Backward(const float* in, const float* /*out*/, const float* dout, 
         db_[o] += sum;
       }
     }
-    Im2Col(in + s0 * in_.size(), count);
+    float* col = col_.data();
+    if (cached) {
+      col += s0 * patch_ * pixels_;
+    } else {
+      Im2Col(in + s0 * in_.size(), count, col);
+    }
     Sgemm(CblasNoTrans, CblasTrans, out_.c, static_cast<int>(patch_), static_cast<int>(ld),
-          tmp_.data(), static_cast<int>(ld), col_.data(), static_cast<int>(ld), 1.0f, dw_,
+          tmp_.data(), static_cast<int>(ld), col, static_cast<int>(ld), 1.0f, dw_,
           static_cast<int>(patch_));
     if (din != nullptr) {
       Sgemm(CblasTrans, CblasNoTrans, static_cast<int>(patch_), static_cast<int>(ld), out_.c, w_,

@@ -62,7 +62,14 @@ void Model::Reserve(int batch) {
   reserved_batch_ = batch;
 }
 
+void Model::SetTraining(bool training) {
+  if (training == training_) return;
+  for (auto& l : layers_) l->SetTraining(training);
+  training_ = training;
+}
+
 double Model::Forward(const float* images, const int32_t* labels, int n, int64_t* correct) {
+  SetTraining(false);
   Reserve(n);
   const float* in = images;
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -81,6 +88,7 @@ double Model::Forward(const float* images, const int32_t* labels, int n, int64_t
 // so the backward pass stops there (for the MLP this saves the largest GEMM).
 float Model::ForwardBackward(const Batch& batch) {
   const int n = batch.size;
+  SetTraining(true);
   Reserve(n);
   const float* in = batch.images.data();
   for (size_t i = 0; i < layers_.size(); ++i) {

@@ -76,6 +76,8 @@ class Model {
  private:
   // Sizes the activation buffers for `batch` samples (allocates only on growth).
   void Reserve(int batch);
+  // Puts every layer in training mode (ForwardBackward) or not (Forward).
+  void SetTraining(bool training);
 
   Shape input_;
   int classes_;
@@ -86,6 +88,7 @@ class Model {
   std::vector<std::vector<float>> dacts_;  // dacts_[i] = dL/d(output of layer i)
   int reserved_batch_ = 0;
   int first_trainable_ = 0;  // index of the first layer with parameters
+  bool training_ = false;
   std::string label_ = "model";
 
   friend std::unique_ptr<Model> BuildModel(const ModelConfig&, const Dataset&, uint64_t);

@@ -204,6 +204,40 @@ TEST(GradCheckTest, Conv2dChunkedBatchEqualsSampleBySample) {
   }
 }
 
+TEST(GradCheckTest, Conv2dTrainingModeReusesPatchesWithIdenticalResults) {
+  // Training mode keeps Forward's patches (several chunks here) for Backward;
+  // the gradients must be exactly those of the recomputing path.
+  const Shape in{4, 32, 32};
+  const int batch = 45;
+  Conv2d layer(in, 3, 5, 2);
+  std::vector<float> params(layer.num_params()), grads(layer.num_params());
+  layer.Bind(params.data(), grads.data());
+  Rng rng(41);
+  layer.Init(&rng);
+  const size_t out_n = batch * layer.output_shape().size();
+  const std::vector<float> x = RandomVector(batch * in.size(), 42);
+  const std::vector<float> dy = RandomVector(out_n, 43);
+  std::vector<float> y(out_n), dx(x.size()), y_t(out_n), dx_t(x.size());
+  layer.Forward(x.data(), y.data(), batch);
+  layer.Backward(x.data(), y.data(), dy.data(), dx.data(), batch);
+  const std::vector<float> dw = grads;
+  layer.SetTraining(true);
+  layer.Forward(x.data(), y_t.data(), batch);
+  layer.Backward(x.data(), y_t.data(), dy.data(), dx_t.data(), batch);
+  EXPECT_EQ(y, y_t);
+  EXPECT_EQ(dx, dx_t);
+  EXPECT_EQ(dw, grads);
+  // A Backward on another input than the last Forward's recomputes its patches.
+  const std::vector<float> x2 = RandomVector(x.size(), 44);
+  layer.SetTraining(false);
+  layer.Backward(x2.data(), y.data(), dy.data(), dx.data(), batch);
+  const std::vector<float> dw2 = grads;
+  layer.SetTraining(true);
+  layer.Forward(x.data(), y_t.data(), batch);
+  layer.Backward(x2.data(), y_t.data(), dy.data(), dx_t.data(), batch);
+  EXPECT_EQ(dw2, grads);
+}
+
 TEST(GradCheckTest, SoftmaxCrossEntropy) {
   const int batch = 4, classes = 5;
   std::vector<float> z = RandomVector(batch * classes, 19, -3, 3);
