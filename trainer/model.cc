@@ -52,14 +52,16 @@ void Model::SetParams(std::span<const float> p) {
   std::memcpy(params_.data(), p.data(), sizeof(float) * p.size());
 }
 
-void Model::Reserve(int batch) {
-  if (batch <= reserved_batch_) return;
+void Model::Reserve(int batch, bool with_grads) {
+  const bool grow_acts = batch > reserved_batch_;
+  const bool grow_grads = with_grads && batch > reserved_grad_batch_;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const size_t n = size_t(batch) * layers_[i]->output_shape().size();
-    acts_[i].resize(n);
-    dacts_[i].resize(n);
+    if (grow_acts) acts_[i].resize(n);
+    if (grow_grads) dacts_[i].resize(n);
   }
-  reserved_batch_ = batch;
+  if (grow_acts) reserved_batch_ = batch;
+  if (grow_grads) reserved_grad_batch_ = batch;
 }
 
 void Model::SetTraining(bool training) {
@@ -70,7 +72,7 @@ void Model::SetTraining(bool training) {
 
 double Model::Forward(const float* images, const int32_t* labels, int n, int64_t* correct) {
   SetTraining(false);
-  Reserve(n);
+  Reserve(n, /*with_grads=*/false);
   const float* in = images;
   for (size_t i = 0; i < layers_.size(); ++i) {
     layers_[i]->Forward(in, acts_[i].data(), n);
@@ -89,7 +91,7 @@ double Model::Forward(const float* images, const int32_t* labels, int n, int64_t
 float Model::ForwardBackward(const Batch& batch) {
   const int n = batch.size;
   SetTraining(true);
-  Reserve(n);
+  Reserve(n, /*with_grads=*/true);
   const float* in = batch.images.data();
   for (size_t i = 0; i < layers_.size(); ++i) {
     layers_[i]->Forward(in, acts_[i].data(), n);
