@@ -163,6 +163,14 @@ std::string MeasureAccuracy(const ModelConfig& config, const Dataset& train, con
   return out.str();
 }
 
+// The 1-minute load average, recorded with the figures: on a shared 2-core
+// machine a busy neighbour slows everything down, GEMMs included.
+double LoadAverage() {
+  double load = -1;
+  std::ifstream("/proc/loadavg") >> load;
+  return load;
+}
+
 int Main(int argc, char** argv) {
   int threads = 1, mlp_epochs = 10, cnn_epochs = 15;
   bool accuracy = false;
@@ -210,7 +218,7 @@ int Main(int argc, char** argv) {
       out_path = std::string(OLSGD_SOURCE_DIR) + "/bench/results/trainer_accuracy.json";
   } else {
     json << "{\"bench\": \"trainer\", \"dataset\": \"fashion-mnist\", \"openblas_threads\": "
-         << threads << ", \"results\": [\n  "
+         << threads << ", \"load_average_at_start\": " << LoadAverage() << ", \"results\": [\n  "
          << ThroughputJson(
                 MeasureThroughput({.name = "mlp", .hidden = {256, 128}}, train, 64, 1500))
          << ",\n  " << ThroughputJson(MeasureThroughput({.name = "cnn"}, train, 64, 150))
