@@ -1,4 +1,6 @@
 // The command line: CLI11 subcommands, their flags and --help texts.
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <sstream>
 
@@ -55,7 +57,11 @@ void AddVerbosity(CLI::App* cmd, bool& quiet, bool& verbose) {
   q->excludes(v);
 }
 
+// Also sets the log level of the runtime and actors (spdlog): warnings only
+// when quiet, debug when verbose.
 Verbosity VerbosityOf(bool quiet, bool verbose) {
+  spdlog::set_level(quiet ? spdlog::level::warn
+                          : (verbose ? spdlog::level::debug : spdlog::level::info));
   return quiet ? Verbosity::kQuiet : (verbose ? Verbosity::kVerbose : Verbosity::kNormal);
 }
 
@@ -112,8 +118,7 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
   WorkerArgs worker;
   CLI::App* worker_cmd = app.add_subcommand("worker", "join a head and host actors");
   worker_cmd->add_option("--head", worker.head, "the head's tcp address")->required();
-  worker_cmd->add_option("--slots", worker.slots, "trainer slots on this host")
-      ->default_val(1);
+  worker_cmd->add_option("--slots", worker.slots, "trainer slots on this host")->default_val(1);
   worker_cmd->add_option("--key-dir", worker.key_dir, "CURVE keys from `olsgd keygen`");
   worker_cmd->footer(kWorkerExamples);
 

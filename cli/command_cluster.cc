@@ -42,8 +42,6 @@ int WorkerCommand(const WorkerArgs& args, const CommandEnv& env) {
   return NotYet(env, "olsgd worker");
 }
 
-int KeygenCommand(const KeygenArgs&, const CommandEnv& env) {
-  return NotYet(env, "olsgd keygen");
-}
+int KeygenCommand(const KeygenArgs&, const CommandEnv& env) { return NotYet(env, "olsgd keygen"); }
 
 }  // namespace olsgd::cli

@@ -57,8 +57,8 @@ int CompareCommand(const CompareArgs& args, const CommandEnv& env) {
   for (const std::string& a : args.algorithms) {
     const auto& names = AlgorithmNames();
     if (std::find(names.begin(), names.end(), a) == names.end()) {
-      *env.err << "error: --algorithms: unknown algorithm '" << a << "'"
-               << DidYouMean(a, names) << " (one of " << JoinNames(names) << ")\n";
+      *env.err << "error: --algorithms: unknown algorithm '" << a << "'" << DidYouMean(a, names)
+               << " (one of " << JoinNames(names) << ")\n";
       return kExitUsage;
     }
     if (!seen.insert(a).second) {
@@ -88,8 +88,9 @@ int CompareCommand(const CompareArgs& args, const CommandEnv& env) {
     }
   }
   const actors::ExperimentSpec& first = configs.front().spec;
-  const std::string dir = ChooseRunFolder(args.out, first.output.dir, env.runs_root,
-                                          first.name + "-compare", std::chrono::system_clock::now());
+  const std::string dir =
+      ChooseRunFolder(args.out, first.output.dir, env.runs_root, first.name + "-compare",
+                      std::chrono::system_clock::now());
   if (const std::string busy = CheckRunFolderFree(dir); !busy.empty()) {
     *env.err << "error: " << busy << "\n";
     return kExitUsage;
@@ -130,7 +131,8 @@ int CompareCommand(const CompareArgs& args, const CommandEnv& env) {
     if (!plot.rendered) *env.err << "warning: " << plot.message << "\n";
   }
   if (args.verbosity != Verbosity::kQuiet) {
-    *env.out << "\n" << CompareMarkdown(entries, first.evaluation.target_accuracy) << "\n"
+    *env.out << "\n"
+             << CompareMarkdown(entries, first.evaluation.target_accuracy) << "\n"
              << "compare outputs in " << dir << "/ (compare.md, compare.csv, plots)\n";
   }
   return exit_code;

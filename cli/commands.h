@@ -29,9 +29,9 @@ using RunFunction = std::function<actors::RunSummary(
 // What the commands need from the process around them.
 struct CommandEnv {
   RunFunction run;
-  std::ostream* out = nullptr;  // results and progress
-  std::ostream* err = nullptr;  // errors and warnings
-  bool tty = false;             // `out` is a terminal: live progress line
+  std::ostream* out = nullptr;              // results and progress
+  std::ostream* err = nullptr;              // errors and warnings
+  bool tty = false;                         // `out` is a terminal: live progress line
   const std::atomic<bool>* stop = nullptr;  // set on Ctrl-C
   std::string runs_root = "runs";           // parent of default run folders
 };

@@ -14,7 +14,9 @@ class Dumper {
  public:
   explicit Dumper(YAML::Emitter& out) : out_(out) {}
 
-  void Field(const char* key, const std::string& v) { out_ << YAML::Key << key << YAML::Value << v; }
+  void Field(const char* key, const std::string& v) {
+    out_ << YAML::Key << key << YAML::Value << v;
+  }
   void Field(const char* key, bool v) {
     out_ << YAML::Key << key << YAML::Value << (v ? "true" : "false");
   }
@@ -22,7 +24,7 @@ class Dumper {
     out_ << YAML::Key << key << YAML::Value << FormatNumber(v);
   }
   template <class Int>
-    requires std::is_integral_v<Int>
+  requires std::is_integral_v<Int>
   void Field(const char* key, Int v) {
     out_ << YAML::Key << key << YAML::Value << std::to_string(v);
   }

@@ -35,8 +35,7 @@ YAML::Node KeyNode(const YAML::Node& map, const char* key) {
 // it records which keys the schema knows, and rejects the others.
 class Loader {
  public:
-  Loader(const std::string& file, const std::vector<ConfigOverride>& overrides,
-         SourceMap& sources)
+  Loader(const std::string& file, const std::vector<ConfigOverride>& overrides, SourceMap& sources)
       : file_(file), overrides_(overrides), sources_(sources) {}
 
   // Reads `root` (a mapping, or empty) into `spec`.

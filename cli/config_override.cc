@@ -12,9 +12,8 @@ namespace {
 bool IsEmpty(const YAML::Node& n) { return !n.IsDefined() || n.IsNull(); }
 
 bool IsIndex(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isdigit(c) != 0;
-  });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 std::string Canonical(const std::vector<std::string>& segments) {

@@ -16,8 +16,7 @@ const std::vector<std::string> kFailurePolicies = {"abort", "continue"};
 const std::vector<std::string> kDatasets = {"fashion_mnist", "cifar10", "synthetic"};
 const std::vector<std::string> kPartitions = {"iid", "dirichlet", "label_sorted"};
 const std::vector<std::string> kModels = {"mlp", "cnn"};
-const std::vector<std::string> kDelayDists = {"none", "uniform", "normal", "exponential",
-                                              "pareto"};
+const std::vector<std::string> kDelayDists = {"none", "uniform", "normal", "exponential", "pareto"};
 const std::vector<std::string> kPauses = {"none", "exponential", "pareto", "bernoulli"};
 
 // Throws located errors; each check names the key's dotted path.
@@ -41,12 +40,13 @@ class Checker {
                bool open_hi) const {
     const bool ok = (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
     if (ok) return;
-    Fail(path, path + " must be in " + std::string(open_lo ? "(" : "[") + FormatNumber(lo) +
-                   ", " + FormatNumber(hi) + (open_hi ? ")" : "]") + ", got " + FormatNumber(v));
+    Fail(path, path + " must be in " + std::string(open_lo ? "(" : "[") + FormatNumber(lo) + ", " +
+                   FormatNumber(hi) + (open_hi ? ")" : "]") + ", got " + FormatNumber(v));
   }
 
   void AtLeast(const std::string& path, double v, double lo) const {
-    if (v < lo) Fail(path, path + " must be at least " + FormatNumber(lo) + ", got " + FormatNumber(v));
+    if (v < lo)
+      Fail(path, path + " must be at least " + FormatNumber(lo) + ", got " + FormatNumber(v));
   }
 
   void Positive(const std::string& path, double v) const {
@@ -63,9 +63,9 @@ void CheckCluster(const Checker& c, const ExperimentSpec& s) {
   c.OneOf("cluster.mode", k.mode, kModes);
   c.InRange("cluster.blas_threads", k.blas_threads, 1, 256, false, false);
   if (!k.trainer_nodes.empty() && static_cast<int>(k.trainer_nodes.size()) != k.workers) {
-    c.Fail("cluster.trainer_nodes",
-           "cluster.trainer_nodes must name one node per worker (" + std::to_string(k.workers) +
-               "), got " + std::to_string(k.trainer_nodes.size()));
+    c.Fail("cluster.trainer_nodes", "cluster.trainer_nodes must name one node per worker (" +
+                                        std::to_string(k.workers) + "), got " +
+                                        std::to_string(k.trainer_nodes.size()));
   }
   if (!k.reducer_nodes.empty() &&
       static_cast<int>(k.reducer_nodes.size()) != s.algorithm.reducer_shards) {
@@ -76,10 +76,10 @@ void CheckCluster(const Checker& c, const ExperimentSpec& s) {
   c.OneOf("cluster.on_failure", k.on_failure, kFailurePolicies);
   c.Positive("cluster.heartbeat_s", k.heartbeat_s);
   if (k.failure_timeout_s <= k.heartbeat_s) {
-    c.Fail("cluster.failure_timeout_s", "cluster.failure_timeout_s must be greater than "
-                                        "cluster.heartbeat_s (" +
-                                            FormatNumber(k.heartbeat_s) + "), got " +
-                                            FormatNumber(k.failure_timeout_s));
+    c.Fail("cluster.failure_timeout_s",
+           "cluster.failure_timeout_s must be greater than "
+           "cluster.heartbeat_s (" +
+               FormatNumber(k.heartbeat_s) + "), got " + FormatNumber(k.failure_timeout_s));
   }
   c.AtLeast("cluster.checkpoint_every_rounds", k.checkpoint_every_rounds, 0);
   if (k.mode == "head" && k.key_dir.empty() && !k.insecure) {
@@ -143,9 +143,8 @@ void CheckTraining(const Checker& c, const ExperimentSpec& s) {
     const std::string path = "training.milestones[" + std::to_string(i) + "]";
     c.Positive(path, t.milestones[i]);
     if (i > 0 && t.milestones[i] <= t.milestones[i - 1]) {
-      c.Fail(path, "training.milestones must be increasing, got " +
-                       FormatNumber(t.milestones[i]) + " after " +
-                       FormatNumber(t.milestones[i - 1]));
+      c.Fail(path, "training.milestones must be increasing, got " + FormatNumber(t.milestones[i]) +
+                       " after " + FormatNumber(t.milestones[i - 1]));
     }
   }
   c.InRange("training.lr_decay", t.lr_decay, 0, 1, true, false);
@@ -163,20 +162,19 @@ void CheckAlgorithm(const Checker& c, const ExperimentSpec& s) {
   if (a.name == "easgd") {
     c.InRange("algorithm.alpha", a.alpha, 0, 1, true, true);
     if (a.alpha * s.cluster.workers >= 1) {
-      c.Fail("algorithm.alpha", "algorithm.alpha must be below 1/m = " +
-                                    FormatNumber(1.0 / s.cluster.workers) + " for easgd with " +
-                                    std::to_string(s.cluster.workers) + " workers, got " +
-                                    FormatNumber(a.alpha));
+      c.Fail("algorithm.alpha",
+             "algorithm.alpha must be below 1/m = " + FormatNumber(1.0 / s.cluster.workers) +
+                 " for easgd with " + std::to_string(s.cluster.workers) + " workers, got " +
+                 FormatNumber(a.alpha));
     }
   } else {
     c.InRange("algorithm.alpha", a.alpha, 0, 1, false, true);
   }
   c.InRange("algorithm.beta", a.beta, 0, 1, false, true);
   if (a.reducer_shards < 1 || a.reducer_shards > s.cluster.workers) {
-    c.Fail("algorithm.reducer_shards", "algorithm.reducer_shards must be in [1, " +
-                                           std::to_string(s.cluster.workers) +
-                                           "] (the number of workers), got " +
-                                           std::to_string(a.reducer_shards));
+    c.Fail("algorithm.reducer_shards",
+           "algorithm.reducer_shards must be in [1, " + std::to_string(s.cluster.workers) +
+               "] (the number of workers), got " + std::to_string(a.reducer_shards));
   }
 }
 
@@ -213,7 +211,8 @@ void CheckInjection(const Checker& c, const ExperimentSpec& s) {
     c.AtLeast(p + ".jitter.mean_ms", l.jitter.mean_ms, 0);
     c.AtLeast(p + ".jitter.stddev_ms", l.jitter.stddev_ms, 0);
     if (l.jitter.dist == "pareto" && l.jitter.pareto_shape <= 1) {
-      c.Fail(p + ".jitter.pareto_shape", p + ".jitter.pareto_shape must be greater than 1 "
+      c.Fail(p + ".jitter.pareto_shape", p +
+                                             ".jitter.pareto_shape must be greater than 1 "
                                              "(a finite mean), got " +
                                              FormatNumber(l.jitter.pareto_shape));
     }
@@ -231,7 +230,8 @@ void CheckInjection(const Checker& c, const ExperimentSpec& s) {
     c.OneOf(p + ".pause", st.pause, kPauses);
     c.AtLeast(p + ".pause_mean_ms", st.pause_mean_ms, 0);
     if (st.pause == "pareto" && st.pause_pareto_shape <= 1) {
-      c.Fail(p + ".pause_pareto_shape", p + ".pause_pareto_shape must be greater than 1 "
+      c.Fail(p + ".pause_pareto_shape", p +
+                                            ".pause_pareto_shape must be greater than 1 "
                                             "(a finite mean), got " +
                                             FormatNumber(st.pause_pareto_shape));
     }
@@ -243,7 +243,8 @@ void CheckInjection(const Checker& c, const ExperimentSpec& s) {
              p + " must set both window_from_round and window_to_round, or neither");
     }
     if (has_from && st.window_to_round <= st.window_from_round) {
-      c.Fail(p + ".window_to_round", p + ".window_to_round must be greater than "
+      c.Fail(p + ".window_to_round", p +
+                                         ".window_to_round must be greater than "
                                          "window_from_round (" +
                                          std::to_string(st.window_from_round) + "), got " +
                                          std::to_string(st.window_to_round));
@@ -278,11 +279,13 @@ std::string FormatNumber(double value) {
 
 void ValidateSpec(const ExperimentSpec& s, const SourceMap& sources) {
   const Checker c(sources);
-  if (s.name.empty() || s.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
-                            std::string::npos) {
-    c.Fail("name", "name must be non-empty and use only letters, digits, '_', '.' and '-' "
-                   "(it names the run folder), got '" + s.name + "'");
+  if (s.name.empty() ||
+      s.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                               "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos) {
+    c.Fail("name",
+           "name must be non-empty and use only letters, digits, '_', '.' and '-' "
+           "(it names the run folder), got '" +
+               s.name + "'");
   }
   CheckCluster(c, s);
   CheckData(c, s);

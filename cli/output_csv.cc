@@ -22,22 +22,36 @@ std::string Join(const CsvRow& row) {
 std::string CsvNumber(double value) { return std::isnan(value) ? "" : FormatNumber(value); }
 
 const CsvRow& MetricsColumns() {
-  static const CsvRow columns = {
-      "wall_s",     "epoch",         "iteration",     "round",           "worker",
-      "compute_s",  "blocked_s",     "train_loss",    "mean_train_loss", "test_loss",
-      "test_accuracy", "anchor_test_loss", "anchor_test_accuracy"};
+  static const CsvRow columns = {"wall_s",
+                                 "epoch",
+                                 "iteration",
+                                 "round",
+                                 "worker",
+                                 "compute_s",
+                                 "blocked_s",
+                                 "train_loss",
+                                 "mean_train_loss",
+                                 "test_loss",
+                                 "test_accuracy",
+                                 "anchor_test_loss",
+                                 "anchor_test_accuracy"};
   return columns;
 }
 
 std::vector<CsvRow> MetricsRows(const actors::EvalRecord& e) {
-  auto row = [&](const std::string& worker, double train_loss, double compute_s,
-                 double blocked_s) {
-    return CsvRow{CsvNumber(e.wall_s),       CsvNumber(e.epoch),
-                  std::to_string(e.iteration), std::to_string(e.round),
-                  worker,                    CsvNumber(compute_s),
-                  CsvNumber(blocked_s),      CsvNumber(train_loss),
-                  CsvNumber(e.train_loss),   CsvNumber(e.test_loss),
-                  CsvNumber(e.test_accuracy), CsvNumber(e.anchor_test_loss),
+  auto row = [&](const std::string& worker, double train_loss, double compute_s, double blocked_s) {
+    return CsvRow{CsvNumber(e.wall_s),
+                  CsvNumber(e.epoch),
+                  std::to_string(e.iteration),
+                  std::to_string(e.round),
+                  worker,
+                  CsvNumber(compute_s),
+                  CsvNumber(blocked_s),
+                  CsvNumber(train_loss),
+                  CsvNumber(e.train_loss),
+                  CsvNumber(e.test_loss),
+                  CsvNumber(e.test_accuracy),
+                  CsvNumber(e.anchor_test_loss),
                   CsvNumber(e.anchor_test_accuracy)};
   };
   std::vector<CsvRow> rows;
@@ -50,18 +64,18 @@ std::vector<CsvRow> MetricsRows(const actors::EvalRecord& e) {
 }
 
 const CsvRow& RoundsColumns() {
-  static const CsvRow columns = {"round",     "worker",       "start_s",   "end_s",
-                                 "compute_s", "blocked_s",    "injected_delay_s",
-                                 "messages_out", "bytes_out", "messages_in", "bytes_in"};
+  static const CsvRow columns = {"round",     "worker",      "start_s",          "end_s",
+                                 "compute_s", "blocked_s",   "injected_delay_s", "messages_out",
+                                 "bytes_out", "messages_in", "bytes_in"};
   return columns;
 }
 
 CsvRow RoundsRow(const actors::RoundRecord& r) {
-  return {std::to_string(r.round),        std::to_string(r.worker),
-          CsvNumber(r.start_s),           CsvNumber(r.end_s),
-          CsvNumber(r.compute_s),         CsvNumber(r.blocked_s),
-          CsvNumber(r.injected_delay_s),  std::to_string(r.messages_out),
-          std::to_string(r.bytes_out),    std::to_string(r.messages_in),
+  return {std::to_string(r.round),       std::to_string(r.worker),
+          CsvNumber(r.start_s),          CsvNumber(r.end_s),
+          CsvNumber(r.compute_s),        CsvNumber(r.blocked_s),
+          CsvNumber(r.injected_delay_s), std::to_string(r.messages_out),
+          std::to_string(r.bytes_out),   std::to_string(r.messages_in),
           std::to_string(r.bytes_in)};
 }
 

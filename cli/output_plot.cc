@@ -91,8 +91,8 @@ std::string ComparePlotScript(const std::vector<PlotSeries>& series) {
   std::vector<std::string> acc, loss;
   for (const PlotSeries& s : series) {
     if (s.data.accuracy) {
-      acc.push_back(Quote(s.metrics_csv) + " " + Using(kWallColumn, kAccuracyColumn) +
-                    " title " + Quote(s.label));
+      acc.push_back(Quote(s.metrics_csv) + " " + Using(kWallColumn, kAccuracyColumn) + " title " +
+                    Quote(s.label));
     }
     if (s.data.train_loss) {
       loss.push_back(Quote(s.metrics_csv) + " " + Using(kIterationColumn, kMeanTrainLossColumn) +
@@ -136,8 +136,10 @@ PlotOutcome RenderPlots(const std::string& dir, const std::string& script_name,
   }
   const std::string gnuplot = FindGnuplot();
   if (gnuplot.empty()) {
-    return {false, "gnuplot is not installed (Debian: apt-get install gnuplot-nox); "
-                   "to plot later, run: " + later};
+    return {false,
+            "gnuplot is not installed (Debian: apt-get install gnuplot-nox); "
+            "to plot later, run: " +
+                later};
   }
   const std::string command = "cd " + ShellQuote(dir) + " && " + ShellQuote(gnuplot) + " " +
                               script_name + " > gnuplot.log 2>&1";

@@ -8,7 +8,9 @@
 namespace olsgd::cli {
 namespace {
 
-nlohmann::json Number(double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
+nlohmann::json Number(double v) {
+  return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
+}
 
 // Builds nested JSON objects from VisitSpec.
 class JsonVisitor {

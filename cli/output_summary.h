@@ -14,10 +14,10 @@ namespace olsgd::cli {
 
 // Facts about the run that RunSummary does not carry.
 struct RunContext {
-  std::string config_path;  // the YAML file, as given
+  std::string config_path;             // the YAML file, as given
   std::vector<std::string> overrides;  // the --set texts, in order
-  std::string started_at;   // ISO time, UTC
-  std::string finished_at;  // ISO time, UTC; empty while running
+  std::string started_at;              // ISO time, UTC
+  std::string finished_at;             // ISO time, UTC; empty while running
   std::string git_revision;
   std::string host;
 };

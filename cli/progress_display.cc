@@ -50,7 +50,8 @@ ProgressDisplay::ProgressDisplay(std::ostream& out, Verbosity verbosity, bool tt
 double ProgressDisplay::Fraction() const {
   double f = 0;
   if (total_steps_ > 0) {
-    f = static_cast<double>(std::max(iteration_, round_ * tau_)) / static_cast<double>(total_steps_);
+    f = static_cast<double>(std::max(iteration_, round_ * tau_)) /
+        static_cast<double>(total_steps_);
   } else if (total_epochs_ > 0) {
     double epoch = epoch_;
     if (epochs_per_iteration_ > 0) {
@@ -114,9 +115,10 @@ void ProgressDisplay::OnEval(const actors::EvalRecord& e) {
   if (verbosity_ == Verbosity::kQuiet) return;
   if (!tty_ || verbosity_ == Verbosity::kVerbose) {
     if (line_open_) out_ << "\r\033[K";
-    out_ << "[" << label_ << "] epoch " << Fixed(e.epoch, 2) << " iter " << e.iteration
-         << " round " << e.round << " test_acc " << Percent(e.test_accuracy);
-    if (!std::isnan(e.anchor_test_accuracy)) out_ << " (anchor " << Percent(e.anchor_test_accuracy) << ")";
+    out_ << "[" << label_ << "] epoch " << Fixed(e.epoch, 2) << " iter " << e.iteration << " round "
+         << e.round << " test_acc " << Percent(e.test_accuracy);
+    if (!std::isnan(e.anchor_test_accuracy))
+      out_ << " (anchor " << Percent(e.anchor_test_accuracy) << ")";
     out_ << " test_loss " << (std::isnan(e.test_loss) ? "-" : Fixed(e.test_loss, 4))
          << " train_loss " << (std::isnan(e.train_loss) ? "-" : Fixed(e.train_loss, 4))
          << " blocked " << Percent(busy_s_ > 0 ? blocked_s_ / busy_s_ : actors::kNoValue)

@@ -29,9 +29,8 @@ void PrintOutcome(const RunResult& r, const std::string& label, const std::strin
   char wall[32];
   std::snprintf(wall, sizeof(wall), "%.1f s", s.wall_s);
   *env.out << "[" << label << "] " << s.status << " in " << wall << ": final accuracy "
-           << Percent(s.final_accuracy) << " (best " << Percent(s.best_accuracy)
-           << "), blocked " << Percent(s.blocked_share) << ", " << s.bytes_moved
-           << " bytes moved\n";
+           << Percent(s.final_accuracy) << " (best " << Percent(s.best_accuracy) << "), blocked "
+           << Percent(s.blocked_share) << ", " << s.bytes_moved << " bytes moved\n";
   *env.out << "[" << label << "] outputs in " << dir << "/\n";
 }
 
@@ -54,8 +53,8 @@ RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& conf
                      Verbosity verbosity, const CommandEnv& env) {
   const std::string dir = spec.output.dir;
   RunResult result;
-  RunContext context{config_path, overrides, IsoTimeUtc(std::chrono::system_clock::now()), "",
-                     GitRevision(), HostName()};
+  RunContext context{config_path, overrides,     IsoTimeUtc(std::chrono::system_clock::now()),
+                     "",          GitRevision(), HostName()};
   result.summary.status = "running";
   ProgressDisplay progress(*env.out, verbosity, env.tty, label, spec);
   std::unique_ptr<RunRecorder> recorder;

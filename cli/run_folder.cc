@@ -28,8 +28,9 @@ std::string CheckRunFolderFree(const std::string& dir) {
   if (!fs::exists(st)) return "";
   if (!fs::is_directory(st)) return dir + " exists and is not a folder";
   if (!fs::is_empty(dir, ec) || ec) {
-    return dir + " already holds results; refusing to overwrite them (choose another --out, "
-                 "or remove it)";
+    return dir +
+           " already holds results; refusing to overwrite them (choose another --out, "
+           "or remove it)";
   }
   return "";
 }

@@ -45,7 +45,7 @@ Poster CapturePoster();
 
 // Spin briefly before sleeping: a reply often arrives within microseconds,
 // and a futex sleep/wake costs more than that.
-inline constexpr int kSpinIterations = 2000;
+inline constexpr int kSpinIterations = 200;
 
 template <class T>
 class FutureState {
@@ -83,7 +83,7 @@ class FutureState {
   // Waits up to `timeout` (negative = forever). Returns the result or nullopt.
   const Result<T>* Wait(std::chrono::nanoseconds timeout) {
     for (int i = 0; i < kSpinIterations && !ready(); ++i) {
-      if (i > 100) std::this_thread::yield();
+      if (i > 50) std::this_thread::yield();
     }
     std::unique_lock lock(mu_);
     if (timeout < std::chrono::nanoseconds::zero()) {

@@ -80,7 +80,7 @@ namespace detail {
 
 // Packed reply for the wire: msgpack body plus tensors for raw frames.
 struct WirePayload {
-  msgpack::sbuffer body;
+  msgpack::sbuffer body{256};
   std::vector<Tensor> tensors;
 };
 using RemoteReplySink = UniqueFunction<void(Result<WirePayload>)>;

@@ -79,16 +79,8 @@ Result<ActorId> Runtime::SpawnCell(const SpawnOptions& options, const std::strin
   }
   auto cell = std::make_shared<detail::ActorCell>(this, id, options.name, type_name, options.restart,
                                                   std::move(factory), finder, pool_.get(), std::move(own));
-  if (!options.name.empty()) {
-    Status s = RegisterName(options.name, id, type_name, options.timeout);
-    if (!s.ok()) {
-      cell->StopOwnThread();
-      return s.error();
-    }
-  }
   Status s = cell->Construct();
   if (!s.ok()) {
-    if (!options.name.empty()) UnregisterName(options.name, id);
     cell->StopOwnThread();
     return s.error();
   }
@@ -97,11 +89,25 @@ Result<ActorId> Runtime::SpawnCell(const SpawnOptions& options, const std::strin
     actors_[id] = cell;
   }
   cell->Start();
+  // The name goes public last, so whoever finds it can reach a live actor.
+  if (!options.name.empty()) {
+    Status r = RegisterName(options.name, id, type_name, options.timeout);
+    if (!r.ok()) {
+      cell->RequestStop();
+      cell->WaitStopped(std::chrono::milliseconds(10000));
+      cell->StopOwnThread();
+      std::unique_lock lock(actors_mu_);
+      actors_.erase(id);
+      return r.error();
+    }
+  }
   Log().debug("spawned {} ({}) as {}", cell->name(), type_name, id.ToString());
   return id;
 }
 
 void Runtime::OnCellStopped(detail::ActorCell* cell) {
+  // Unregister only a name this actor holds (a failed registration left the
+  // name with its other owner).
   if (!cell->registered_name().empty()) UnregisterName(cell->registered_name(), cell->id());
 }
 

@@ -66,7 +66,7 @@ struct RuntimeOptions {
   std::map<std::string, std::string> labels;
 
   int pool_threads = 0;        // 0 = hardware threads (at least 2)
-  int spin_iterations = 2000;  // pool threads spin this long before sleeping
+  int spin_iterations = 0;  // pool threads poll this often before sleeping (0: sleep at once; spinning hurts on 2 cores)
   std::string log_level;       // "" = leave as is (default warn, or OLSGD_LOG_LEVEL)
 
   // Transport limits and backpressure: bytes handed to a peer's socket and

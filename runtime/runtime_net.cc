@@ -454,6 +454,9 @@ void Runtime::BroadcastNodeTable() {
 }
 
 void Runtime::ApplyNodeTable(const std::vector<NodeInfo>& nodes) {
+  // Until our join completes we do not know which entry is us; the join
+  // reply carries the table anyway.
+  if (node_id() == kNoNode) return;
   std::lock_guard lock(nodes_mu_);
   for (const auto& n : nodes) {
     nodes_[n.id] = n;

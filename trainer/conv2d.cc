@@ -9,7 +9,15 @@
 namespace olsgd::train {
 namespace {
 constexpr int64_t kMaxChunkFloats = int64_t{1} << 21;  // col_ budget: 8 MiB
+
+// The output columns x whose input column x + j - pad lies inside [0, width):
+// [*lo, *hi). Outside it the patch entries are zero padding.
+void ValidRange(int j, int pad, int in_w, int out_w, int* lo, int* hi) {
+  *lo = std::clamp(pad - j, 0, out_w);
+  *hi = std::clamp(in_w + pad - j, *lo, out_w);
 }
+
+}  // namespace
 
 Conv2d::Conv2d(Shape in, int out_channels, int kernel, int pad) : in_(in), k_(kernel), pad_(pad) {
   out_ = {out_channels, in.h + 2 * pad - kernel + 1, in.w + 2 * pad - kernel + 1};
@@ -35,14 +43,18 @@ int Conv2d::ChunkSize(int batch) const {
 }
 
 // col[(c*k + i)*k + j, s*P + y*ow + x] = in[s, c, y + i - pad, x + j - pad] (0 outside).
-void Conv2d::Im2Col(const float* in, int count) {
+// Each row segment is zeros, a contiguous copy, zeros, so the bounds are
+// worked out once per (j) instead of per pixel.
+void Conv2d::Im2Col(const float* in, int count, float* col) {
   const int64_t ld = count * pixels_;
   for (int s = 0; s < count; ++s) {
     const float* img = in + s * in_.size();
     for (int c = 0; c < in_.c; ++c) {
       for (int i = 0; i < k_; ++i) {
         for (int j = 0; j < k_; ++j) {
-          float* row = col_.data() + ((c * k_ + i) * k_ + j) * ld + s * pixels_;
+          int lo, hi;
+          ValidRange(j, pad_, in_.w, out_.w, &lo, &hi);
+          float* row = col + ((c * k_ + i) * k_ + j) * ld + s * pixels_;
           for (int y = 0; y < out_.h; ++y) {
             const int iy = y + i - pad_;
             float* dst = row + y * out_.w;
@@ -51,10 +63,9 @@ void Conv2d::Im2Col(const float* in, int count) {
               continue;
             }
             const float* src = img + (int64_t{c} * in_.h + iy) * in_.w;
-            for (int x = 0; x < out_.w; ++x) {
-              const int ix = x + j - pad_;
-              dst[x] = (ix >= 0 && ix < in_.w) ? src[ix] : 0.0f;
-            }
+            std::memset(dst, 0, sizeof(float) * lo);
+            std::memcpy(dst + lo, src + lo + j - pad_, sizeof(float) * (hi - lo));
+            std::memset(dst + hi, 0, sizeof(float) * (out_.w - hi));
           }
         }
       }
@@ -71,16 +82,15 @@ void Conv2d::Col2Im(float* din, int count) {
     for (int c = 0; c < in_.c; ++c) {
       for (int i = 0; i < k_; ++i) {
         for (int j = 0; j < k_; ++j) {
+          int lo, hi;
+          ValidRange(j, pad_, in_.w, out_.w, &lo, &hi);
           const float* row = dcol_.data() + ((c * k_ + i) * k_ + j) * ld + s * pixels_;
           for (int y = 0; y < out_.h; ++y) {
             const int iy = y + i - pad_;
             if (iy < 0 || iy >= in_.h) continue;
-            float* dst = img + (int64_t{c} * in_.h + iy) * in_.w;
-            const float* src = row + y * out_.w;
-            for (int x = 0; x < out_.w; ++x) {
-              const int ix = x + j - pad_;
-              if (ix >= 0 && ix < in_.w) dst[ix] += src[x];
-            }
+            float* dst = img + (int64_t{c} * in_.h + iy) * in_.w + lo + j - pad_;
+            const float* src = row + y * out_.w + lo;
+            for (int x = 0; x < hi - lo; ++x) dst[x] += src[x];
           }
         }
       }
@@ -89,17 +99,19 @@ void Conv2d::Col2Im(float* din, int count) {
 }
 
 // For a chunk of S samples: Y [oc, S*P] = W [oc, patch] * col [patch, S*P],
-// then Y is scattered to NCHW with the bias added.
+// then Y is scattered to NCHW with the bias added. In training mode every
+// chunk's patches stay in col_ (chunk at offset s0 * patch * P) for Backward.
 void Conv2d::Forward(const float* in, float* out, int batch) {
   const int chunk = ChunkSize(batch);
-  col_.resize(size_t(patch_ * chunk * pixels_));
+  col_.resize(size_t(patch_ * (training_ ? batch : chunk) * pixels_));
   tmp_.resize(size_t(out_.c * chunk * pixels_));
   for (int s0 = 0; s0 < batch; s0 += chunk) {
     const int count = std::min(chunk, batch - s0);
     const int64_t ld = count * pixels_;
-    Im2Col(in + s0 * in_.size(), count);
+    float* col = col_.data() + (training_ ? s0 * patch_ * pixels_ : 0);
+    Im2Col(in + s0 * in_.size(), count, col);
     Sgemm(CblasNoTrans, CblasNoTrans, out_.c, static_cast<int>(ld), static_cast<int>(patch_), w_,
-          static_cast<int>(patch_), col_.data(), static_cast<int>(ld), 0.0f, tmp_.data(),
+          static_cast<int>(patch_), col, static_cast<int>(ld), 0.0f, tmp_.data(),
           static_cast<int>(ld));
     for (int s = 0; s < count; ++s) {
       for (int o = 0; o < out_.c; ++o) {
@@ -109,6 +121,8 @@ void Conv2d::Forward(const float* in, float* out, int batch) {
       }
     }
   }
+  cols_of_ = training_ ? in : nullptr;
+  cols_batch_ = training_ ? batch : -1;
 }
 
 // Per chunk, with dY gathered as [oc, S*P] (same layout as the forward's Y):
@@ -118,9 +132,10 @@ void Conv2d::Forward(const float* in, float* out, int batch) {
 void Conv2d::Backward(const float* in, const float* /*out*/, const float* dout, float* din,
                       int batch) {
   const int chunk = ChunkSize(batch);
-  col_.resize(size_t(patch_ * chunk * pixels_));
+  const bool cached = training_ && cols_of_ == in && cols_batch_ == batch;
+  if (!cached) col_.resize(size_t(patch_ * chunk * pixels_));
   tmp_.resize(size_t(out_.c * chunk * pixels_));
-  if (din != nullptr) dcol_.resize(col_.size());
+  if (din != nullptr) dcol_.resize(size_t(patch_ * chunk * pixels_));
   std::memset(dw_, 0, sizeof(float) * out_.c * patch_);
   std::memset(db_, 0, sizeof(float) * out_.c);
   for (int s0 = 0; s0 < batch; s0 += chunk) {
@@ -138,9 +153,14 @@ void Conv2d::Backward(const float* in, const float* /*out*/, const float* dout, 
         db_[o] += sum;
       }
     }
-    Im2Col(in + s0 * in_.size(), count);
+    float* col = col_.data();
+    if (cached) {
+      col += s0 * patch_ * pixels_;
+    } else {
+      Im2Col(in + s0 * in_.size(), count, col);
+    }
     Sgemm(CblasNoTrans, CblasTrans, out_.c, static_cast<int>(patch_), static_cast<int>(ld),
-          tmp_.data(), static_cast<int>(ld), col_.data(), static_cast<int>(ld), 1.0f, dw_,
+          tmp_.data(), static_cast<int>(ld), col, static_cast<int>(ld), 1.0f, dw_,
           static_cast<int>(patch_));
     if (din != nullptr) {
       Sgemm(CblasTrans, CblasNoTrans, static_cast<int>(patch_), static_cast<int>(ld), out_.c, w_,

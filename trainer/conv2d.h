@@ -17,13 +17,15 @@ class Conv2d : public Layer {
   size_t num_params() const override { return size_t(out_.c) * patch_ + out_.c; }
   void Bind(float* params, float* grads) override;
   void Init(Rng* rng) override;
+  // Training mode keeps the whole batch's patches from Forward for Backward.
+  void SetTraining(bool training) override { training_ = training; }
   void Forward(const float* in, float* out, int batch) override;
   void Backward(const float* in, const float* out, const float* dout, float* din,
                 int batch) override;
 
  private:
-  // Writes the patches of `count` samples starting at `in` into col_.
-  void Im2Col(const float* in, int count);
+  // Writes the patches of `count` samples starting at `in` into `col`.
+  void Im2Col(const float* in, int count, float* col);
   // Adds the patch gradients in dcol_ back onto `count` input images at `din`.
   void Col2Im(float* din, int count);
   int ChunkSize(int batch) const;
@@ -34,6 +36,9 @@ class Conv2d : public Layer {
   int64_t pixels_;  // oh * ow
   float *w_ = nullptr, *b_ = nullptr, *dw_ = nullptr, *db_ = nullptr;
   std::vector<float> col_, dcol_, tmp_;  // scratch, grown on demand
+  bool training_ = false;
+  const float* cols_of_ = nullptr;  // the input whose patches col_ holds (training)
+  int cols_batch_ = -1;
 };
 
 // Max pooling with a k x k window and stride k (a trailing partial window is

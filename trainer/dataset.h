@@ -23,7 +23,9 @@ struct Dataset {
   const float* image(int64_t i) const { return images.data() + i * sample_size(); }
 };
 
-// A minibatch: `size` samples, images packed NCHW, labels alongside.
+// A minibatch: `size` samples, images packed NCHW, labels alongside. The
+// vectors may be longer than `size` samples (they only grow, so refilling a
+// Batch allocates nothing); only the first `size` count.
 struct Batch {
   int size = 0;
   std::vector<float> images;

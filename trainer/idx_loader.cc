@@ -12,6 +12,7 @@ namespace {
 
 constexpr int64_t kMaxSamples = 100'000'000;  // sanity bound against garbage headers
 constexpr int64_t kMaxDim = 65536;
+constexpr int64_t kMaxBytes = int64_t{1} << 32;  // no real IDX file is larger
 
 struct GzCloser {
   void operator()(gzFile f) const { gzclose(f); }
@@ -74,6 +75,10 @@ std::vector<uint8_t> ReadIdxFile(const std::string& path, int expected_rank,
                       std::to_string((*dims)[d]) + " in the header");
     }
     total *= (*dims)[d];
+  }
+  if (total > kMaxBytes) {
+    throw DataError(path + ": implausible header: " + std::to_string(total) +
+                    " bytes of data declared");
   }
   std::vector<uint8_t> data(static_cast<size_t>(total));
   ReadExactly(f.get(), path, data.data(), data.size(), "the data");

@@ -34,6 +34,9 @@ class Layer {
   virtual void Bind(float* /*params*/, float* /*grads*/) {}
   // PyTorch-default initialisation of the bound parameters.
   virtual void Init(Rng* /*rng*/) {}
+  // In training mode Forward may keep what the Backward that follows it (same
+  // `in`, same batch) needs, trading memory for not recomputing it.
+  virtual void SetTraining(bool /*training*/) {}
   // out = f(in) for `batch` samples.
   virtual void Forward(const float* in, float* out, int batch) = 0;
   // Given the forward pass's `in`, `out` and the loss gradient `dout`, writes

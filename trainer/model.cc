@@ -37,6 +37,11 @@ void Model::Finalize(uint64_t seed) {
     l->Init(&rng);
     offset += l->num_params();
   }
+  first_trainable_ = 0;
+  while (layers_[first_trainable_]->num_params() == 0 &&
+         first_trainable_ + 1 < static_cast<int>(layers_.size())) {
+    ++first_trainable_;
+  }
   acts_.resize(layers_.size());
   dacts_.resize(layers_.size());
   finalized_ = true;
@@ -47,18 +52,27 @@ void Model::SetParams(std::span<const float> p) {
   std::memcpy(params_.data(), p.data(), sizeof(float) * p.size());
 }
 
-void Model::Reserve(int batch) {
-  if (batch <= reserved_batch_) return;
+void Model::Reserve(int batch, bool with_grads) {
+  const bool grow_acts = batch > reserved_batch_;
+  const bool grow_grads = with_grads && batch > reserved_grad_batch_;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const size_t n = size_t(batch) * layers_[i]->output_shape().size();
-    acts_[i].resize(n);
-    dacts_[i].resize(n);
+    if (grow_acts) acts_[i].resize(n);
+    if (grow_grads) dacts_[i].resize(n);
   }
-  reserved_batch_ = batch;
+  if (grow_acts) reserved_batch_ = batch;
+  if (grow_grads) reserved_grad_batch_ = batch;
+}
+
+void Model::SetTraining(bool training) {
+  if (training == training_) return;
+  for (auto& l : layers_) l->SetTraining(training);
+  training_ = training;
 }
 
 double Model::Forward(const float* images, const int32_t* labels, int n, int64_t* correct) {
-  Reserve(n);
+  SetTraining(false);
+  Reserve(n, /*with_grads=*/false);
   const float* in = images;
   for (size_t i = 0; i < layers_.size(); ++i) {
     layers_[i]->Forward(in, acts_[i].data(), n);
@@ -72,10 +86,12 @@ double Model::Forward(const float* images, const int32_t* labels, int n, int64_t
 
 // Backpropagation: the loss gives dL/dlogits into dacts_.back(); layer i then
 // maps dacts_[i] to dacts_[i-1] (its input's gradient) and its own parameter
-// gradients. The first layer's input gradient is not needed.
+// gradients. Nothing before the first layer with parameters needs a gradient,
+// so the backward pass stops there (for the MLP this saves the largest GEMM).
 float Model::ForwardBackward(const Batch& batch) {
   const int n = batch.size;
-  Reserve(n);
+  SetTraining(true);
+  Reserve(n, /*with_grads=*/true);
   const float* in = batch.images.data();
   for (size_t i = 0; i < layers_.size(); ++i) {
     layers_[i]->Forward(in, acts_[i].data(), n);
@@ -83,9 +99,9 @@ float Model::ForwardBackward(const Batch& batch) {
   }
   const double loss =
       SoftmaxCrossEntropy(in, batch.labels.data(), n, classes_, dacts_.back().data(), nullptr);
-  for (size_t i = layers_.size(); i-- > 0;) {
+  for (int i = static_cast<int>(layers_.size()) - 1; i >= first_trainable_; --i) {
     const float* layer_in = i == 0 ? batch.images.data() : acts_[i - 1].data();
-    float* din = i == 0 ? nullptr : dacts_[i - 1].data();
+    float* din = i == first_trainable_ ? nullptr : dacts_[i - 1].data();
     layers_[i]->Backward(layer_in, acts_[i].data(), dacts_[i].data(), din, n);
   }
   return static_cast<float>(loss);

@@ -74,8 +74,12 @@ class Model {
   std::string Describe() const;
 
  private:
-  // Sizes the activation buffers for `batch` samples (allocates only on growth).
-  void Reserve(int batch);
+  // Sizes the activation buffers (and, with_grads, their gradients) for
+  // `batch` samples; allocates only on growth, so evaluating in big batches
+  // costs no gradient buffers.
+  void Reserve(int batch, bool with_grads);
+  // Puts every layer in training mode (ForwardBackward) or not (Forward).
+  void SetTraining(bool training);
 
   Shape input_;
   int classes_;
@@ -84,7 +88,9 @@ class Model {
   std::vector<float> params_, grads_, scratch_;
   std::vector<std::vector<float>> acts_;   // acts_[i] = output of layer i
   std::vector<std::vector<float>> dacts_;  // dacts_[i] = dL/d(output of layer i)
-  int reserved_batch_ = 0;
+  int reserved_batch_ = 0, reserved_grad_batch_ = 0;
+  int first_trainable_ = 0;  // index of the first layer with parameters
+  bool training_ = false;
   std::string label_ = "model";
 
   friend std::unique_ptr<Model> BuildModel(const ModelConfig&, const Dataset&, uint64_t);

@@ -16,20 +16,27 @@ void Sgd::Step(std::span<float> x, std::span<const float> g, const SgdOptions& o
   float* __restrict xp = x.data();
   const float* __restrict gp = g.data();
   float* __restrict vp = v_.data();
+  // One fused pass per case (the step is memory-bound).
   if (mu == 0.0f) {
     for (size_t i = 0; i < n; ++i) xp[i] -= lr * (gp[i] + wd * xp[i]);
     return;
   }
-  if (!initialized_) {
-    for (size_t i = 0; i < n; ++i) vp[i] = gp[i] + wd * xp[i];
-    initialized_ = true;
-  } else {
-    for (size_t i = 0; i < n; ++i) vp[i] = mu * vp[i] + (gp[i] + wd * xp[i]);
-  }
+  const float keep = initialized_ ? mu : 0.0f;  // v = g' on the first step
+  if (!initialized_) std::fill(v_.begin(), v_.end(), 0.0f);
+  initialized_ = true;
   if (o.nesterov) {
-    for (size_t i = 0; i < n; ++i) xp[i] -= lr * ((gp[i] + wd * xp[i]) + mu * vp[i]);
+    for (size_t i = 0; i < n; ++i) {
+      const float gi = gp[i] + wd * xp[i];
+      const float vi = keep * vp[i] + gi;
+      vp[i] = vi;
+      xp[i] -= lr * (gi + mu * vi);
+    }
   } else {
-    for (size_t i = 0; i < n; ++i) xp[i] -= lr * vp[i];
+    for (size_t i = 0; i < n; ++i) {
+      const float vi = keep * vp[i] + (gp[i] + wd * xp[i]);
+      vp[i] = vi;
+      xp[i] -= lr * vi;
+    }
   }
 }
 

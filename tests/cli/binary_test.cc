@@ -70,7 +70,8 @@ struct Result {
 };
 
 Result RunOlsgd(const TempDir& dir, const std::vector<std::string>& args) {
-  const int code = Wait(Start(args, dir / "stdout.txt", dir / "stderr.txt"), std::chrono::seconds(300));
+  const int code =
+      Wait(Start(args, dir / "stdout.txt", dir / "stderr.txt"), std::chrono::seconds(300));
   return {code, ReadFile(dir / "stdout.txt"), ReadFile(dir / "stderr.txt")};
 }
 
@@ -84,7 +85,8 @@ void ExpectCompleteCsv(const std::string& path, const CsvRow& columns, size_t mi
 TEST(Binary, TinyRunWritesEveryOutput) {
   TempDir dir;
   const std::string out = dir / "run";
-  const Result r = RunOlsgd(dir, {"run", SourcePath("config/tests/tiny_synthetic.yaml"), "--out", out});
+  const Result r =
+      RunOlsgd(dir, {"run", SourcePath("config/tests/tiny_synthetic.yaml"), "--out", out});
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* f : {"config.yaml", "metrics.csv", "rounds.csv", "summary.json", "trace.json",
                         "plot.gp", "accuracy.png", "loss.png"}) {
@@ -108,9 +110,9 @@ TEST(Binary, TinyRunWritesEveryOutput) {
 TEST(Binary, SetOverridesReachTheRun) {
   TempDir dir;
   const std::string out = dir / "run";
-  const Result r = RunOlsgd(dir, {"run", SourcePath("config/tests/tiny_synthetic.yaml"), "--out",
-                                  out, "--set", "cluster.workers=3", "--set", "algorithm.tau=4",
-                                  "--quiet"});
+  const Result r =
+      RunOlsgd(dir, {"run", SourcePath("config/tests/tiny_synthetic.yaml"), "--out", out, "--set",
+                     "cluster.workers=3", "--set", "algorithm.tau=4", "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   std::set<std::string> workers;

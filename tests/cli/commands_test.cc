@@ -1,12 +1,13 @@
 // The commands, driven through Main() with a scripted run function: argument
 // parsing, exit codes, the run folder and every output file.
+#include "cli/commands.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "cli/commands.h"
 #include "cli/output_csv.h"
 #include "cli/output_files.h"
 #include "tests/cli/fake_run.h"
@@ -91,6 +92,27 @@ TEST_F(Commands, SetOverridesReachTheRun) {
   const auto j = nlohmann::json::parse(ReadFile(runs_ / "o/summary.json"));
   EXPECT_EQ(j["config"]["algorithm"]["tau"], 4);
   EXPECT_EQ(j["overrides"][1], "training.lr=0.02");
+}
+
+TEST_F(Commands, FlagsMayComeBeforeTheConfig) {
+  ASSERT_EQ(Run({"run", "--set", "algorithm.tau=5", "-q", "--out", runs_ / "o", kTiny}), kExitOk)
+      << err_.str();
+  ASSERT_EQ(fake_.specs.size(), 1u);
+  EXPECT_EQ(fake_.specs[0].algorithm.tau, 5);
+}
+
+TEST_F(Commands, CompareThroughTheCommandLine) {
+  ASSERT_EQ(Run({"compare", kTiny, "--algorithms", "sync_sgd,local_sgd", "--out", runs_ / "c",
+                 "--set", "local_sgd:algorithm.tau=4"}),
+            kExitOk)
+      << err_.str();
+  ASSERT_EQ(fake_.specs.size(), 2u);
+  EXPECT_EQ(fake_.specs[0].algorithm.name, "sync_sgd");
+  EXPECT_EQ(fake_.specs[1].algorithm.name, "local_sgd");
+  EXPECT_EQ(fake_.specs[0].algorithm.tau, 2);
+  EXPECT_EQ(fake_.specs[1].algorithm.tau, 4);
+  EXPECT_NE(out_.str().find("| local_sgd | completed |"), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"compare", kTiny}), kExitUsage);  // --algorithms is required
 }
 
 TEST_F(Commands, DefaultFolderIsUnderRunsWithNameAndTimestamp) {

@@ -75,8 +75,7 @@ TEST_F(Compare, ChecksEveryConfigBeforeTheFirstRun) {
   // tiny has 2 workers: easgd needs alpha < 0.5, and the config has 0.6.
   EXPECT_EQ(Run({"--algorithms", "sync_sgd,easgd"}), kExitUsage);
   EXPECT_TRUE(fake_.specs.empty());
-  EXPECT_NE(err_.str().find("algorithm.alpha must be below 1/m = 0.5 for easgd"),
-            std::string::npos)
+  EXPECT_NE(err_.str().find("algorithm.alpha must be below 1/m = 0.5 for easgd"), std::string::npos)
       << err_.str();
   EXPECT_NE(err_.str().find("--set easgd:algorithm.alpha="), std::string::npos);
   EXPECT_FALSE(fs::exists(dir_ / "cmp"));

@@ -1,9 +1,10 @@
 // Loading configs: defaults, values, --set overrides, and the dump round trip.
+#include "cli/config_load.h"
+
 #include <gtest/gtest.h>
 
 #include "cli/config_dump.h"
 #include "cli/config_error.h"
-#include "cli/config_load.h"
 #include "cli/config_override.h"
 #include "cli/config_suggest.h"
 #include "tests/cli/test_util.h"
@@ -60,8 +61,8 @@ TEST(ConfigLoad, ErrorLinesAreOneBasedFromTheFile) {
 
 TEST(ConfigOverride, SetsScalarsListsAndNestedKeys) {
   const auto s = LoadConfigFile(SourcePath("config/quickstart.yaml"),
-                                {"algorithm.tau=8", "model.hidden=[512, 64, 32]",
-                                 "name=renamed", "training.nesterov=false"})
+                                {"algorithm.tau=8", "model.hidden=[512, 64, 32]", "name=renamed",
+                                 "training.nesterov=false"})
                      .spec;
   EXPECT_EQ(s.algorithm.tau, 8);
   EXPECT_EQ(s.model.hidden, (std::vector<int>{512, 64, 32}));
@@ -70,11 +71,11 @@ TEST(ConfigOverride, SetsScalarsListsAndNestedKeys) {
 }
 
 TEST(ConfigOverride, AddsAndChangesListItems) {
-  const auto s = LoadConfigFile(SourcePath("config/scenarios/stragglers.yaml"),
-                                {"injection.stragglers[0].slowdown=3",
-                                 "injection.stragglers.3.worker=0",
-                                 "injection.stragglers.3.slowdown=1.5"})
-                     .spec;
+  const auto s =
+      LoadConfigFile(SourcePath("config/scenarios/stragglers.yaml"),
+                     {"injection.stragglers[0].slowdown=3", "injection.stragglers.3.worker=0",
+                      "injection.stragglers.3.slowdown=1.5"})
+          .spec;
   ASSERT_EQ(s.injection.stragglers.size(), 4u);
   EXPECT_DOUBLE_EQ(s.injection.stragglers[0].slowdown, 3);
   EXPECT_EQ(s.injection.stragglers[3].worker, 0);
@@ -82,9 +83,9 @@ TEST(ConfigOverride, AddsAndChangesListItems) {
 }
 
 TEST(ConfigOverride, LaterOverridesWin) {
-  const auto s = LoadConfigText("algorithm:\n  tau: 4\n", "x.yaml",
-                                {"algorithm.tau=8", "algorithm.tau=24"})
-                     .spec;
+  const auto s =
+      LoadConfigText("algorithm:\n  tau: 4\n", "x.yaml", {"algorithm.tau=8", "algorithm.tau=24"})
+          .spec;
   EXPECT_EQ(s.algorithm.tau, 24);
 }
 
@@ -112,8 +113,9 @@ TEST(ConfigOverride, SplitsPaths) {
 }
 
 TEST(ConfigDump, RoundTripsEveryShippedScenario) {
-  for (const char* file : {"config/quickstart.yaml", "config/scenarios/slow_link.yaml",
-                           "config/scenarios/stragglers.yaml", "config/paper/tau8_dirichlet.yaml"}) {
+  for (const char* file :
+       {"config/quickstart.yaml", "config/scenarios/slow_link.yaml",
+        "config/scenarios/stragglers.yaml", "config/paper/tau8_dirichlet.yaml"}) {
     const auto first = LoadConfigFile(SourcePath(file), {}).spec;
     const std::string dumped = DumpSpecYaml(first);
     const auto second = LoadConfigText(dumped, "dump", {}).spec;

@@ -19,7 +19,7 @@ namespace olsgd::cli::testing {
 struct FakeRun {
   std::vector<actors::ExperimentSpec> specs;  // one per call
   std::vector<actors::RunOptions> seen_options;
-  std::string throw_message;     // non-empty: throw std::runtime_error
+  std::string throw_message;       // non-empty: throw std::runtime_error
   int set_stop_after_rounds = -1;  // >= 0: set *stop_to_set after that many rounds
   std::atomic<bool>* stop_to_set = nullptr;
 

@@ -61,8 +61,8 @@ TEST(MetricsCsv, RecordWithoutWorkersStillGetsARow) {
 TEST(RoundsCsv, ColumnsAndRow) {
   EXPECT_EQ(RoundsColumns().size(), 11u);
   actors::RoundRecord r{3, 7, 1.0, 1.5, 0.4, 0.1, 0.05, 2, 4096, 1, 2048};
-  EXPECT_EQ(RoundsRow(r), (CsvRow{"7", "3", "1", "1.5", "0.4", "0.1", "0.05", "2", "4096", "1",
-                                  "2048"}));
+  EXPECT_EQ(RoundsRow(r),
+            (CsvRow{"7", "3", "1", "1.5", "0.4", "0.1", "0.05", "2", "4096", "1", "2048"}));
 }
 
 TEST(RunRecorder, FilesAreCompleteAfterEveryRecord) {
@@ -186,7 +186,8 @@ TEST(PlotRender, DrawsPngsWithGnuplot) {
     e.test_accuracy = 0.8;
     recorder.OnEval(e);
   }
-  const PlotOutcome outcome = RenderPlots(dir.path(), "plot.gp", RunPlotScript({true, false, true}));
+  const PlotOutcome outcome =
+      RenderPlots(dir.path(), "plot.gp", RunPlotScript({true, false, true}));
   EXPECT_TRUE(outcome.rendered) << outcome.message;
   EXPECT_GT(fs::file_size(dir / "accuracy.png"), 1000u);
   EXPECT_GT(fs::file_size(dir / "loss.png"), 1000u);
@@ -196,12 +197,12 @@ TEST(PlotRender, DrawsPngsWithGnuplot) {
 TEST(PlotRender, WithoutGnuplotWritesTheScriptAndSaysHowToPlot) {
   TempDir dir;
   setenv("OLSGD_GNUPLOT", "/nonexistent/gnuplot", 1);
-  const PlotOutcome outcome = RenderPlots(dir.path(), "plot.gp", RunPlotScript({true, false, true}));
+  const PlotOutcome outcome =
+      RenderPlots(dir.path(), "plot.gp", RunPlotScript({true, false, true}));
   unsetenv("OLSGD_GNUPLOT");
   EXPECT_FALSE(outcome.rendered);
   EXPECT_NE(outcome.message.find("gnuplot is not installed"), std::string::npos);
-  EXPECT_NE(outcome.message.find("(cd '" + dir.path() + "' && gnuplot plot.gp)"),
-            std::string::npos)
+  EXPECT_NE(outcome.message.find("(cd '" + dir.path() + "' && gnuplot plot.gp)"), std::string::npos)
       << outcome.message;
   EXPECT_TRUE(fs::exists(dir / "plot.gp"));
   EXPECT_FALSE(fs::exists(dir / "accuracy.png"));

@@ -1,5 +1,7 @@
 // The signal watcher turns a process-directed SIGINT into the stop flag,
 // without killing the process.
+#include "cli/signals.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -7,8 +9,6 @@
 #include <chrono>
 #include <sstream>
 #include <thread>
-
-#include "cli/signals.h"
 
 namespace olsgd::cli {
 namespace {

@@ -2,11 +2,7 @@
 // Fashion-MNIST reaches at least 84% test accuracy.
 #include <gtest/gtest.h>
 
-#include "trainer/batch_sampler.h"
-#include "trainer/loaders.h"
-#include "trainer/model.h"
-#include "trainer/partition.h"
-#include "trainer/sgd.h"
+#include "trainer/trainer.h"  // the umbrella header: also checks it compiles alone
 
 namespace olsgd::train {
 namespace {

@@ -171,6 +171,73 @@ TEST(GradCheckTest, Conv2dMatchesDirectConvolution) {
   }
 }
 
+TEST(GradCheckTest, Conv2dChunkedBatchEqualsSampleBySample) {
+  // 4x32x32 input, 5x5 kernel: 102,400 patch floats per sample, so a batch of
+  // 45 runs as several GEMM chunks. It must equal 45 single-sample passes.
+  const Shape in{4, 32, 32};
+  const int batch = 45;
+  Conv2d layer(in, 3, 5, 2);
+  std::vector<float> params(layer.num_params()), grads(layer.num_params());
+  layer.Bind(params.data(), grads.data());
+  Rng rng(31);
+  layer.Init(&rng);
+  const size_t out_size = layer.output_shape().size();
+  const std::vector<float> x = RandomVector(batch * in.size(), 32);
+  const std::vector<float> dy = RandomVector(batch * out_size, 33);
+  std::vector<float> y(batch * out_size), dx(x.size());
+  layer.Forward(x.data(), y.data(), batch);
+  layer.Backward(x.data(), y.data(), dy.data(), dx.data(), batch);
+  const std::vector<float> dw_batch = grads;
+  std::vector<double> dw_sum(grads.size(), 0.0);
+  std::vector<float> y1(out_size), dx1(in.size());
+  for (int s = 0; s < batch; ++s) {
+    layer.Forward(x.data() + s * in.size(), y1.data(), 1);
+    layer.Backward(x.data() + s * in.size(), y1.data(), dy.data() + s * out_size, dx1.data(), 1);
+    for (size_t k = 0; k < out_size; ++k) ASSERT_NEAR(y1[k], y[s * out_size + k], 1e-5) << s;
+    for (int64_t k = 0; k < in.size(); ++k) {
+      ASSERT_NEAR(dx1[k], dx[s * in.size() + k], 1e-5) << s;
+    }
+    for (size_t k = 0; k < grads.size(); ++k) dw_sum[k] += grads[k];
+  }
+  for (size_t k = 0; k < grads.size(); ++k) {
+    EXPECT_NEAR(dw_batch[k], dw_sum[k], 1e-3 + 1e-4 * std::fabs(dw_sum[k])) << k;
+  }
+}
+
+TEST(GradCheckTest, Conv2dTrainingModeReusesPatchesWithIdenticalResults) {
+  // Training mode keeps Forward's patches (several chunks here) for Backward;
+  // the gradients must be exactly those of the recomputing path.
+  const Shape in{4, 32, 32};
+  const int batch = 45;
+  Conv2d layer(in, 3, 5, 2);
+  std::vector<float> params(layer.num_params()), grads(layer.num_params());
+  layer.Bind(params.data(), grads.data());
+  Rng rng(41);
+  layer.Init(&rng);
+  const size_t out_n = batch * layer.output_shape().size();
+  const std::vector<float> x = RandomVector(batch * in.size(), 42);
+  const std::vector<float> dy = RandomVector(out_n, 43);
+  std::vector<float> y(out_n), dx(x.size()), y_t(out_n), dx_t(x.size());
+  layer.Forward(x.data(), y.data(), batch);
+  layer.Backward(x.data(), y.data(), dy.data(), dx.data(), batch);
+  const std::vector<float> dw = grads;
+  layer.SetTraining(true);
+  layer.Forward(x.data(), y_t.data(), batch);
+  layer.Backward(x.data(), y_t.data(), dy.data(), dx_t.data(), batch);
+  EXPECT_EQ(y, y_t);
+  EXPECT_EQ(dx, dx_t);
+  EXPECT_EQ(dw, grads);
+  // A Backward on another input than the last Forward's recomputes its patches.
+  const std::vector<float> x2 = RandomVector(x.size(), 44);
+  layer.SetTraining(false);
+  layer.Backward(x2.data(), y.data(), dy.data(), dx.data(), batch);
+  const std::vector<float> dw2 = grads;
+  layer.SetTraining(true);
+  layer.Forward(x.data(), y_t.data(), batch);
+  layer.Backward(x2.data(), y_t.data(), dy.data(), dx_t.data(), batch);
+  EXPECT_EQ(dw2, grads);
+}
+
 TEST(GradCheckTest, SoftmaxCrossEntropy) {
   const int batch = 4, classes = 5;
   std::vector<float> z = RandomVector(batch * classes, 19, -3, 3);

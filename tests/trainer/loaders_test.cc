@@ -174,6 +174,9 @@ TEST(FashionMnistTest, ImplausibleHeader) {
   ExpectDataError(dir.str(), kImages, "implausible dimension");
   WriteGz(dir.str() + "/" + kImages, Images(0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0));
   ExpectDataError(dir.str(), kImages, "implausible dimension");
+  // Each dimension plausible, their product (256 GiB) not: no huge allocation.
+  WriteGz(dir.str() + "/" + kImages, Images(60000, 65536, 65536, 0));
+  ExpectDataError(dir.str(), kImages, "implausible header");
 }
 
 TEST(FashionMnistTest, LabelOutOfRange) {

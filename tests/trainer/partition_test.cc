@@ -8,6 +8,8 @@
 #include <set>
 
 #include "trainer/batch_sampler.h"
+#include "trainer/data_spec.h"
+#include "trainer/loaders.h"
 
 namespace olsgd::train {
 namespace {
@@ -164,6 +166,52 @@ TEST(BatchSamplerTest, BatchesCrossEpochBoundariesAndSeekRestores) {
   EXPECT_EQ(ba.images, bb.images);
   for (int k = 0; k < 6; ++k) other.Next(d, &bo);
   EXPECT_NE(bo.images, ba.images);  // another seed, another order
+}
+
+}  // namespace
+}  // namespace olsgd::train
+
+namespace olsgd::train {
+namespace {
+
+TEST(DataSpecTest, LoadsByNameWithSubsetsAndPartitionsByKind) {
+  DataSpec spec{.name = "synthetic",
+                .max_train_samples = 300,
+                .seed = 4,
+                .synthetic = {.train_samples = 1000, .test_samples = 200}};
+  const Dataset train = LoadDataset(spec, Split::kTrain);
+  const Dataset test = LoadDataset(spec, Split::kTest);
+  EXPECT_EQ(train.n, 300);
+  EXPECT_EQ(train.labels.size(), 300u);
+  EXPECT_EQ(train.images.size(), 300u * 64);
+  EXPECT_EQ(test.n, 200);
+  for (const char* kind : {"iid", "dirichlet", "label_sorted"}) {
+    const auto shards = Partition(train, 3, {.kind = kind, .alpha = 0.5, .seed = 1});
+    size_t total = 0;
+    for (const auto& s : shards) total += s.size();
+    EXPECT_EQ(total, 300u) << kind;
+  }
+  EXPECT_THROW(Partition(train, 3, {.kind = "round_robin"}), std::invalid_argument);
+  EXPECT_THROW(LoadDataset({.name = "imagenet"}, Split::kTrain), std::invalid_argument);
+  EXPECT_THROW(LoadDataset({.name = "cifar10"}, Split::kTrain), std::invalid_argument);
+  EXPECT_THROW(LoadDataset({.name = "fashion_mnist", .dir = "/nonexistent"}, Split::kTest),
+               DataError);
+}
+
+TEST(DataSpecTest, SubsetIsSeededAndKeepsPairs) {
+  const Dataset d = MakeSynthetic({.train_samples = 500}, Split::kTrain, 3);
+  const Dataset a = Subset(d, 50, 1), b = Subset(d, 50, 1), c = Subset(d, 50, 2);
+  EXPECT_EQ(a.images, b.images);
+  EXPECT_NE(a.images, c.images);
+  // Each kept sample keeps its own label: find it in the original.
+  for (int64_t k = 0; k < a.n; ++k) {
+    bool found = false;
+    for (int64_t i = 0; i < d.n && !found; ++i) {
+      found = std::equal(a.image(k), a.image(k) + a.sample_size(), d.image(i)) &&
+              a.labels[k] == d.labels[i];
+    }
+    EXPECT_TRUE(found) << k;
+  }
 }
 
 }  // namespace
