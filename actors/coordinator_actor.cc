@@ -5,10 +5,12 @@
 
 #include "actors/dataset_cache.h"
 #include "actors/local_worker.h"
+#include "actors/trainer_actor.h"
 
 namespace olsgd::actors {
 
 void CoordinatorActor::DefineMethods(rt::MethodTable<CoordinatorActor>& t) {
+  t.Def("wire", &CoordinatorActor::Wire);
   t.Def("round_done", &CoordinatorActor::RoundDone);
   t.Def("snapshot", &CoordinatorActor::Snapshot);
   t.Def("finished", &CoordinatorActor::Finished);
@@ -20,6 +22,10 @@ CoordinatorActor::CoordinatorActor(ExperimentSpec spec, RunCollector* collector)
   test_ = LoadSplit(spec_.data, spec_.seed, train::Split::kTest);
   model_ = train::BuildModel(ToModelConfig(spec_.model), *test_, spec_.seed);
   mean_.resize(model_->num_params());
+}
+
+void CoordinatorActor::Wire(std::vector<rt::ActorHandle<TrainerActor>> trainers) {
+  trainers_ = std::move(trainers);
 }
 
 void CoordinatorActor::RoundDone(RoundReport r) {
@@ -99,6 +105,7 @@ void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
   context().RecordSpan("evaluate", "evaluate round " + std::to_string(round), begin,
                        context().Now(), {{"accuracy", rec.test_accuracy}});
   collector_->OnEval(rec);
+  for (const auto& t : trainers_) (void)t.Tell(&TrainerActor::EvalDone, round);
 }
 
 void CoordinatorActor::Finished(FinishInfo info, rt::Tensor model) {

@@ -21,6 +21,8 @@
 
 namespace olsgd::actors {
 
+class TrainerActor;
+
 class CoordinatorActor : public rt::Actor {
  public:
   static constexpr const char* kTypeName = "olsgd.Coordinator";
@@ -29,6 +31,9 @@ class CoordinatorActor : public rt::Actor {
   // Spawned with SpawnLocal: `collector` lives in this process.
   CoordinatorActor(ExperimentSpec spec, RunCollector* collector);
 
+  // The trainers, by worker index, to acknowledge evaluations to. Sent before
+  // the trainers start, so it is the first message the coordinator handles.
+  void Wire(std::vector<rt::ActorHandle<TrainerActor>> trainers);
   void RoundDone(RoundReport report);
   void Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor anchor);
   void Finished(FinishInfo info, rt::Tensor model);
@@ -49,6 +54,7 @@ class CoordinatorActor : public rt::Actor {
   std::unique_ptr<train::Model> model_;  // evaluation only
   std::vector<float> mean_;
   std::map<int64_t, PendingEval> pending_;
+  std::vector<rt::ActorHandle<TrainerActor>> trainers_;
 };
 
 }  // namespace olsgd::actors

@@ -95,6 +95,9 @@ RunOutcome RunAndCollect(const ExperimentSpec& spec, RunObserver& observer,
     watched.push_back(trainers.back().id());
   }
   ApplyLinks(*runtime, spec);
+  // Spans cost memory per step: record them only when a trace is wanted.
+  runtime->spans().set_enabled(!options.trace_path.empty());
+  CheckSent(coordinator.Tell(&CoordinatorActor::Wire, trainers), "the coordinator");
 
   for (int j = 0; j < k; ++j) {
     const auto [lo, hi] = plan.shard_slices[j];

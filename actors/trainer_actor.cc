@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "runtime/log.h"
+
 #include "actors/coordinator_actor.h"
 #include "actors/dataset_cache.h"
 #include "actors/reducer_actor.h"
@@ -27,6 +29,7 @@ void TrainerActor::DefineMethods(rt::MethodTable<TrainerActor>& t) {
   t.Def("step", &TrainerActor::Step);
   t.Def("result", &TrainerActor::Result);
   t.Def("stop", &TrainerActor::Stop);
+  t.Def("eval_done", &TrainerActor::EvalDone);
 }
 
 TrainerActor::TrainerActor(std::string spec_json, int worker)
@@ -233,17 +236,42 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     Check(coordinator_.Tell(&CoordinatorActor::Snapshot, info,
                             rt::Tensor::CopyOf(local_->params()), std::move(anchor_tensor)),
           "trainer snapshot");
+    const int64_t previous = last_eval_sent_;
+    last_eval_sent_ = round;
+    if (previous > last_eval_done_ && round < plan_.total_rounds) {
+      // The previous evaluation is still running: wait for it (EvalDone).
+      eval_gate_ = previous;
+      eval_wait_start_ = Clock::now();
+      if (!warned_eval_wait_) {
+        warned_eval_wait_ = true;
+        spdlog::warn("trainer {}: evaluation cannot keep up with training; trainers wait for it "
+                     "(raise evaluation.every_rounds)",
+                     worker_);
+      }
+    }
   }
 
   round_ = RoundReport{};
   round_.worker = worker_;
   round_.round = round + 1;
   round_.start_s = SinceOrigin(now);
+  if (!eval_gate_) ContinueAfter(round);
+}
+
+void TrainerActor::ContinueAfter(int64_t round) {
   if (round >= plan_.total_rounds) {
     Finish(false);
   } else {
     ScheduleStep();
   }
+}
+
+void TrainerActor::EvalDone(int64_t round) {
+  last_eval_done_ = std::max(last_eval_done_, round);
+  if (!eval_gate_ || last_eval_done_ < *eval_gate_ || finished_) return;
+  eval_gate_.reset();
+  context().RecordSpan("eval_wait", "wait for evaluation", eval_wait_start_, Clock::now());
+  ContinueAfter(last_eval_sent_);
 }
 
 void TrainerActor::Finish(bool interrupted) {

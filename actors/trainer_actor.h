@@ -50,6 +50,10 @@ class TrainerActor : public rt::Actor {
   void Result(int64_t round, int shard, rt::Tensor slice);
   // Ends training early (the run was interrupted).
   void Stop();
+  // The coordinator has evaluated round `round`. A trainer keeps at most one
+  // evaluation outstanding: at an evaluation round it waits until the
+  // previous one is done, so evaluation can never fall unboundedly behind.
+  void EvalDone(int64_t round);
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -66,6 +70,7 @@ class TrainerActor : public rt::Actor {
   void FinishOverlappedBoundary(int64_t round, const std::vector<float>& received);
   void SendSlices(int64_t round, std::span<const float> v, float lr);
   void EndRound(int64_t round, const std::vector<float>* anchor);
+  void ContinueAfter(int64_t round);
   void Finish(bool interrupted);
   void Probe(int64_t round, const char* what, std::span<const float> v);
   double SinceOrigin(Clock::time_point t) const;
@@ -86,6 +91,12 @@ class TrainerActor : public rt::Actor {
   bool record_vectors_ = false;
   bool started_ = false;
   bool finished_ = false;
+
+  int64_t last_eval_sent_ = 0;
+  int64_t last_eval_done_ = 0;
+  std::optional<int64_t> eval_gate_;  // paused after this round for an evaluation
+  Clock::time_point eval_wait_start_;
+  bool warned_eval_wait_ = false;
 
   std::map<int64_t, Assembly> results_;
   std::optional<int64_t> awaiting_;

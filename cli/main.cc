@@ -10,7 +10,7 @@
 
 int main(int argc, char** argv) {
   static std::atomic<bool> stop{false};
-  olsgd::cli::StartSignalWatcher(&stop, &std::cerr);
+  olsgd::cli::StartSignalWatcher(&stop);
   olsgd::cli::CommandEnv env;
   env.run = &olsgd::actors::RunExperiment;
   env.out = &std::cout;
