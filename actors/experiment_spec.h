@@ -79,9 +79,9 @@ struct AlgorithmSpec {
 // A random-delay distribution, in milliseconds.
 struct DelayDist {
   std::string dist = "none";  // none | uniform | normal | exponential | pareto
-  double mean_ms = 0.0;       // uniform: [0, 2*mean]; normal: mean; exponential: mean
-  double stddev_ms = 0.0;     // normal
-  double pareto_shape = 2.0;  // pareto: scale chosen so the mean is mean_ms
+  double mean_ms = 0.0;       // uniform on [0, 2*mean]; exponential and pareto: mean
+  double stddev_ms = 0.0;     // normal: zero-mean, this deviation (total clamped at 0)
+  double pareto_shape = 2.0;  // pareto (Lomax) tail index, > 1 for a finite mean
 };
 
 // One slow link between actors. Endpoints: "trainer:N", "reducer:N", "*".

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "actors/experiment_spec.h"
+#include "actors/run_collector.h"
 #include "actors/run_records.h"
 
 namespace olsgd::actors {
@@ -14,12 +15,20 @@ namespace olsgd::actors {
 struct RunOptions {
   std::string trace_path;  // Chrome trace-event JSON; empty = no trace
   const std::atomic<bool>* stop = nullptr;  // set by the CLI's SIGINT handler
+  // Trainers also report the vectors of every boundary (x before and after,
+  // what they received, what they sent), for tests of the algorithms' math.
+  bool record_vectors = false;
 };
 
 // Throws std::runtime_error (with a message naming the file or key) for
 // set-up errors such as a missing dataset; training failures are reported in
 // RunSummary::status.
 RunSummary RunExperiment(const ExperimentSpec& spec, RunObserver& observer,
+                         const RunOptions& options);
+
+// RunExperiment, returning also every evaluation, the workers' final models
+// and any recorded vectors.
+RunOutcome RunAndCollect(const ExperimentSpec& spec, RunObserver& observer,
                          const RunOptions& options);
 
 }  // namespace olsgd::actors

@@ -1,0 +1,121 @@
+#include "actors/coordinator_actor.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "actors/dataset_cache.h"
+#include "actors/local_worker.h"
+#include "actors/trainer_actor.h"
+
+namespace olsgd::actors {
+
+void CoordinatorActor::DefineMethods(rt::MethodTable<CoordinatorActor>& t) {
+  t.Def("wire", &CoordinatorActor::Wire);
+  t.Def("round_done", &CoordinatorActor::RoundDone);
+  t.Def("snapshot", &CoordinatorActor::Snapshot);
+  t.Def("finished", &CoordinatorActor::Finished);
+  t.Def("probe", &CoordinatorActor::Probe);
+}
+
+CoordinatorActor::CoordinatorActor(ExperimentSpec spec, RunCollector* collector)
+    : spec_(std::move(spec)), collector_(collector) {
+  test_ = LoadSplit(spec_.data, spec_.seed, train::Split::kTest);
+  model_ = train::BuildModel(ToModelConfig(spec_.model), *test_, spec_.seed);
+  mean_.resize(model_->num_params());
+}
+
+void CoordinatorActor::Wire(std::vector<rt::ActorHandle<TrainerActor>> trainers) {
+  trainers_ = std::move(trainers);
+}
+
+void CoordinatorActor::RoundDone(RoundReport r) {
+  RoundRecord rec;
+  rec.worker = r.worker;
+  rec.round = r.round;
+  rec.start_s = r.start_s;
+  rec.end_s = r.end_s;
+  rec.compute_s = r.compute_s;
+  rec.blocked_s = r.blocked_s;
+  rec.injected_delay_s = r.injected_delay_s;
+  rec.messages_out = r.messages_out;
+  rec.bytes_out = r.bytes_out;
+  rec.messages_in = r.messages_in;
+  rec.bytes_in = r.bytes_in;
+  collector_->OnRound(rec);
+}
+
+void CoordinatorActor::Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor anchor) {
+  const size_t m = static_cast<size_t>(spec_.cluster.workers);
+  if (info.worker < 0 || static_cast<size_t>(info.worker) >= m) {
+    throw std::invalid_argument("coordinator: snapshot from unknown worker " +
+                                std::to_string(info.worker));
+  }
+  if (model.size() != mean_.size()) {
+    throw std::invalid_argument("coordinator: snapshot of worker " + std::to_string(info.worker) +
+                                " has " + std::to_string(model.size()) + " parameters, expected " +
+                                std::to_string(mean_.size()));
+  }
+  PendingEval& p = pending_[info.round];
+  if (p.info.empty()) {
+    p.info.resize(m);
+    p.models.resize(m);
+  }
+  if (p.info[info.worker]) return;  // duplicate: keep the first
+  p.info[info.worker] = info;
+  p.models[info.worker] = std::move(model);
+  if (!anchor.empty()) p.anchor = std::move(anchor);
+  if (++p.arrived == static_cast<int>(m)) {
+    Evaluate(info.round, p);
+    pending_.erase(info.round);
+  }
+}
+
+void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
+  const auto begin = context().Now();
+  // Mean of the local models, summed in worker order.
+  std::fill(mean_.begin(), mean_.end(), 0.0f);
+  for (const rt::Tensor& t : p.models) {
+    const std::span<const float> v = t.floats();
+    for (size_t j = 0; j < mean_.size(); ++j) mean_[j] += v[j];
+  }
+  const float inv = 1.0f / static_cast<float>(p.models.size());
+  for (float& v : mean_) v *= inv;
+
+  EvalRecord rec;
+  rec.round = round;
+  double loss_sum = 0;
+  for (const auto& info : p.info) {
+    rec.wall_s = std::max(rec.wall_s, info->wall_s);
+    rec.epoch = std::max(rec.epoch, info->epoch);
+    rec.iteration = std::max(rec.iteration, info->iteration);
+    loss_sum += info->train_loss;
+    rec.workers.push_back({info->worker, info->train_loss, info->compute_s, info->blocked_s});
+  }
+  rec.train_loss = loss_sum / static_cast<double>(p.info.size());
+  const train::EvalResult mean_eval =
+      model_->EvaluateParams(mean_, *test_, spec_.evaluation.test_batch);
+  rec.test_loss = mean_eval.loss;
+  rec.test_accuracy = mean_eval.accuracy;
+  if (!p.anchor.empty() && spec_.evaluation.evaluate_anchor) {
+    const train::EvalResult a =
+        model_->EvaluateParams(p.anchor.floats(), *test_, spec_.evaluation.test_batch);
+    rec.anchor_test_loss = a.loss;
+    rec.anchor_test_accuracy = a.accuracy;
+  }
+  context().RecordSpan("evaluate", "evaluate round " + std::to_string(round), begin,
+                       context().Now(), {{"accuracy", rec.test_accuracy}});
+  collector_->OnEval(rec);
+  for (const auto& t : trainers_) (void)t.Tell(&TrainerActor::EvalDone, round);
+}
+
+void CoordinatorActor::Finished(FinishInfo info, rt::Tensor model) {
+  const std::span<const float> v = std::as_const(model).floats();
+  collector_->OnFinished(info, std::vector<float>(v.begin(), v.end()));
+}
+
+void CoordinatorActor::Probe(ProbeInfo info, rt::Tensor values) {
+  const std::span<const float> v = std::as_const(values).floats();
+  collector_->OnProbe({info.worker, info.round, info.what, std::vector<float>(v.begin(), v.end())});
+}
+
+}  // namespace olsgd::actors

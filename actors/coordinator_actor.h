@@ -1,0 +1,62 @@
+// CoordinatorActor: collects what the trainers report and evaluates the run.
+// At each evaluation round it averages the workers' snapshots (in worker
+// order) and measures the test loss and accuracy of that mean model, and of
+// the anchor where the algorithm has one. It runs on a dedicated thread on
+// the node that started the run, so evaluation never stalls a reducer or the
+// trainers' own steps.
+#ifndef OLSGD_ACTORS_COORDINATOR_ACTOR_H_
+#define OLSGD_ACTORS_COORDINATOR_ACTOR_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "actors/experiment_spec.h"
+#include "actors/messages.h"
+#include "actors/run_collector.h"
+#include "runtime/runtime.h"
+#include "trainer/dataset.h"
+#include "trainer/model.h"
+
+namespace olsgd::actors {
+
+class TrainerActor;
+
+class CoordinatorActor : public rt::Actor {
+ public:
+  static constexpr const char* kTypeName = "olsgd.Coordinator";
+  static void DefineMethods(rt::MethodTable<CoordinatorActor>& t);
+
+  // Spawned with SpawnLocal: `collector` lives in this process.
+  CoordinatorActor(ExperimentSpec spec, RunCollector* collector);
+
+  // The trainers, by worker index, to acknowledge evaluations to. Sent before
+  // the trainers start, so it is the first message the coordinator handles.
+  void Wire(std::vector<rt::ActorHandle<TrainerActor>> trainers);
+  void RoundDone(RoundReport report);
+  void Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor anchor);
+  void Finished(FinishInfo info, rt::Tensor model);
+  void Probe(ProbeInfo info, rt::Tensor values);
+
+ private:
+  struct PendingEval {
+    std::vector<std::optional<SnapshotInfo>> info;
+    std::vector<rt::Tensor> models;
+    rt::Tensor anchor;
+    int arrived = 0;
+  };
+  void Evaluate(int64_t round, PendingEval& p);
+
+  ExperimentSpec spec_;
+  RunCollector* collector_;
+  std::shared_ptr<const train::Dataset> test_;
+  std::unique_ptr<train::Model> model_;  // evaluation only
+  std::vector<float> mean_;
+  std::map<int64_t, PendingEval> pending_;
+  std::vector<rt::ActorHandle<TrainerActor>> trainers_;
+};
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_COORDINATOR_ACTOR_H_

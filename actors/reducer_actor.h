@@ -1,0 +1,46 @@
+// ReducerActor: anchor averaging for one contiguous slice of the parameter
+// vector. With one shard it is the classic central averager; with k shards
+// the traffic spreads over k actors that can live on different nodes. It runs
+// on the shared pool, so a trainer's BLAS work never stalls it.
+#ifndef OLSGD_ACTORS_REDUCER_ACTOR_H_
+#define OLSGD_ACTORS_REDUCER_ACTOR_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/slice_reducer.h"
+#include "runtime/runtime.h"
+
+namespace olsgd::actors {
+
+class TrainerActor;
+
+class ReducerActor : public rt::Actor {
+ public:
+  static constexpr const char* kTypeName = "olsgd.Reducer";
+  static void DefineMethods(rt::MethodTable<ReducerActor>& t);
+
+  // Shard `shard` of an experiment with `workers` trainers, combining with
+  // the algorithm's ReduceOp (parsed from `algorithm`, with `beta`).
+  ReducerActor(std::string algorithm, double beta, int workers, int shard);
+
+  // Wires the trainers (by worker index) and gives this shard's slice of x0.
+  void Start(std::vector<rt::ActorHandle<TrainerActor>> trainers, rt::Tensor initial_slice);
+  // Worker `worker`'s contribution to round `round`; `lr` is its rate then.
+  // When the round is complete, the result goes to every trainer.
+  void Contribute(int64_t round, int worker, rt::Tensor slice, float lr);
+
+ private:
+  std::string algorithm_;
+  double beta_;
+  int workers_;
+  int shard_;
+  std::optional<SliceReducer> core_;
+  std::vector<rt::ActorHandle<TrainerActor>> trainers_;
+};
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_REDUCER_ACTOR_H_

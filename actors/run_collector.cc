@@ -1,0 +1,92 @@
+#include "actors/run_collector.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace olsgd::actors {
+
+RunCollector::RunCollector(const ExperimentSpec& spec, RunObserver& observer)
+    : spec_(spec), observer_(observer) {
+  const size_t m = static_cast<size_t>(spec.cluster.workers);
+  finish_.resize(m);
+  outcome_.final_models.resize(m);
+}
+
+void RunCollector::OnRound(const RoundRecord& record) { observer_.OnRound(record); }
+
+void RunCollector::OnEval(const EvalRecord& record) {
+  observer_.OnEval(record);
+  std::lock_guard<std::mutex> lock(mu_);
+  outcome_.evals.push_back(record);
+}
+
+void RunCollector::OnProbe(ProbeRecord probe) {
+  std::lock_guard<std::mutex> lock(mu_);
+  outcome_.probes.push_back(std::move(probe));
+}
+
+void RunCollector::OnFinished(const FinishInfo& info, std::vector<float> final_model) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (done_ || info.worker < 0 || static_cast<size_t>(info.worker) >= finish_.size()) return;
+  finish_[info.worker] = info;
+  outcome_.final_models[info.worker] = std::move(final_model);
+  interrupted_ = interrupted_ || info.interrupted;
+  if (++finished_workers_ == spec_.cluster.workers) FinishLocked();
+}
+
+void RunCollector::OnFailure(const std::string& why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (done_) return;
+  failure_ = why;
+  FinishLocked();
+}
+
+void RunCollector::FinishLocked() {
+  RunSummary& s = outcome_.summary;
+  s.status = !failure_.empty() ? "failed" : interrupted_ ? "interrupted" : "completed";
+  s.failure = failure_;
+  double blocked = 0, wall = 0;
+  for (const FinishInfo& f : finish_) {
+    WorkerSummary w;
+    w.worker = f.worker;
+    w.compute_s = f.compute_s;
+    w.blocked_s = f.blocked_s;
+    w.wall_s = f.wall_s;
+    w.blocked_share = f.wall_s > 0 ? f.blocked_s / f.wall_s : 0.0;
+    w.bytes_out = f.bytes_out;
+    w.bytes_in = f.bytes_in;
+    s.workers.push_back(w);
+    blocked += f.blocked_s;
+    wall += f.wall_s;
+    s.wall_s = std::max(s.wall_s, f.wall_s);
+    s.iterations = std::max(s.iterations, f.iterations);
+    s.rounds = std::max(s.rounds, f.rounds);
+    s.bytes_moved += f.bytes_out + f.bytes_in;
+  }
+  s.blocked_share = wall > 0 ? blocked / wall : 0.0;
+  for (const EvalRecord& e : outcome_.evals) {
+    s.final_accuracy = e.test_accuracy;
+    s.final_test_loss = e.test_loss;
+    if (std::isnan(s.best_accuracy) || e.test_accuracy > s.best_accuracy) {
+      s.best_accuracy = e.test_accuracy;
+    }
+    if (spec_.evaluation.target_accuracy > 0 && std::isnan(s.time_to_target_s) &&
+        e.test_accuracy >= spec_.evaluation.target_accuracy) {
+      s.time_to_target_s = e.wall_s;
+    }
+  }
+  done_ = true;
+  done_cv_.notify_all();
+}
+
+bool RunCollector::WaitDone(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return done_cv_.wait_for(lock, timeout, [this] { return done_; });
+}
+
+RunOutcome RunCollector::TakeOutcome() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::move(outcome_);
+}
+
+}  // namespace olsgd::actors

@@ -1,0 +1,70 @@
+// RunCollector: the in-process end of a run on the node that started it. The
+// coordinator actor hands it records; it forwards them to the RunObserver,
+// keeps what the summary needs, and tells RunExperiment when the run is over.
+#ifndef OLSGD_ACTORS_RUN_COLLECTOR_H_
+#define OLSGD_ACTORS_RUN_COLLECTOR_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "actors/experiment_spec.h"
+#include "actors/messages.h"
+#include "actors/run_records.h"
+
+namespace olsgd::actors {
+
+// A vector a trainer recorded at a boundary (RunOptions::record_vectors).
+struct ProbeRecord {
+  int worker = 0;
+  int64_t round = 0;
+  std::string what;
+  std::vector<float> values;
+};
+
+// Everything a finished run leaves behind, for the CLI and for tests.
+struct RunOutcome {
+  RunSummary summary;
+  std::vector<EvalRecord> evals;
+  std::vector<std::vector<float>> final_models;  // by worker
+  std::vector<ProbeRecord> probes;
+};
+
+class RunCollector {
+ public:
+  RunCollector(const ExperimentSpec& spec, RunObserver& observer);
+
+  // Called on the coordinator's thread.
+  void OnRound(const RoundRecord& record);
+  void OnEval(const EvalRecord& record);
+  void OnProbe(ProbeRecord probe);
+  // Worker `info.worker` is done; the run ends when every worker is.
+  void OnFinished(const FinishInfo& info, std::vector<float> final_model);
+  // The run cannot go on (e.g. an actor failed); ends it with status failed.
+  void OnFailure(const std::string& why);
+
+  // Waits up to `timeout` for the run to end; true if it has.
+  bool WaitDone(std::chrono::milliseconds timeout);
+  // REQUIRES: WaitDone returned true.
+  RunOutcome TakeOutcome();
+
+ private:
+  void FinishLocked();
+
+  const ExperimentSpec& spec_;
+  RunObserver& observer_;
+  std::mutex mu_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  int finished_workers_ = 0;
+  bool interrupted_ = false;
+  std::string failure_;
+  std::vector<FinishInfo> finish_;
+  RunOutcome outcome_;
+};
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_RUN_COLLECTOR_H_

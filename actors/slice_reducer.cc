@@ -1,0 +1,87 @@
+#include "actors/slice_reducer.h"
+
+#include <algorithm>
+#include <cassert>
+#include <stdexcept>
+
+namespace olsgd::actors {
+
+SliceReducer::SliceReducer(ReduceOp op, int workers, std::vector<float> initial_anchor,
+                           double beta)
+    : op_(op), beta_(beta), live_(static_cast<size_t>(workers), true),
+      anchor_(std::move(initial_anchor)) {
+  if (workers < 1) throw std::invalid_argument("SliceReducer: workers must be >= 1");
+  if (op_ == ReduceOp::kSlowMo) velocity_.assign(anchor_.size(), 0.0f);
+}
+
+int SliceReducer::live_workers() const {
+  return static_cast<int>(std::count(live_.begin(), live_.end(), true));
+}
+
+bool SliceReducer::Complete(const Pending& p) const {
+  for (size_t w = 0; w < live_.size(); ++w) {
+    if (live_[w] && p.by_worker[w].empty()) return false;
+  }
+  return true;
+}
+
+bool SliceReducer::Add(int64_t round, int worker, std::span<const float> contribution,
+                       float lr) {
+  if (worker < 0 || static_cast<size_t>(worker) >= live_.size()) {
+    throw std::invalid_argument("SliceReducer: worker " + std::to_string(worker) +
+                                " out of range [0, " + std::to_string(live_.size()) + ")");
+  }
+  if (contribution.size() != anchor_.size()) {
+    throw std::invalid_argument("SliceReducer: contribution of worker " + std::to_string(worker) +
+                                " has " + std::to_string(contribution.size()) +
+                                " floats, expected " + std::to_string(anchor_.size()));
+  }
+  Pending& p = pending_[round];
+  if (p.by_worker.empty()) p.by_worker.resize(live_.size());
+  if (!p.by_worker[worker].empty()) {
+    throw std::invalid_argument("SliceReducer: duplicate contribution of worker " +
+                                std::to_string(worker) + " to round " + std::to_string(round));
+  }
+  p.by_worker[worker].assign(contribution.begin(), contribution.end());
+  p.lr = lr;
+  ++p.arrived;
+  return Complete(p);
+}
+
+std::vector<float> SliceReducer::Reduce(int64_t round) {
+  auto it = pending_.find(round);
+  assert(it != pending_.end() && Complete(it->second));
+  Pending p = std::move(it->second);
+  pending_.erase(it);
+
+  // Sum in worker order: the same bits whatever order the messages came in.
+  std::vector<float> sum(anchor_.size(), 0.0f);
+  int n = 0;
+  for (const auto& c : p.by_worker) {
+    if (c.empty()) continue;
+    for (size_t j = 0; j < sum.size(); ++j) sum[j] += c[j];
+    ++n;
+  }
+  if (op_ == ReduceOp::kSum) return sum;
+  const float inv = 1.0f / static_cast<float>(n);
+  for (float& v : sum) v *= inv;
+  if (op_ == ReduceOp::kMean) return sum;
+
+  // kSlowMo (ALGORITHMS.md, local_sgd with beta > 0), sum now holds xbar:
+  //   v <- beta v + (z - xbar) / lr   (first round: v = (z - xbar) / lr)
+  //   z <- z - lr v
+  const float lr = p.lr;
+  const float beta = first_update_ ? 0.0f : static_cast<float>(beta_);
+  for (size_t j = 0; j < sum.size(); ++j) {
+    velocity_[j] = beta * velocity_[j] + (anchor_[j] - sum[j]) / lr;
+    anchor_[j] -= lr * velocity_[j];
+  }
+  first_update_ = false;
+  return anchor_;
+}
+
+void SliceReducer::DropWorker(int worker) {
+  if (worker >= 0 && static_cast<size_t>(worker) < live_.size()) live_[worker] = false;
+}
+
+}  // namespace olsgd::actors

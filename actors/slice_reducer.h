@@ -1,0 +1,62 @@
+// The arithmetic of one reducer shard: it owns a contiguous slice of the
+// parameter vector, collects the m workers' contributions for each round and
+// combines them in worker order, so results do not depend on arrival order.
+// Pure (no actors, no threads) so it is testable on its own.
+#ifndef OLSGD_ACTORS_SLICE_REDUCER_H_
+#define OLSGD_ACTORS_SLICE_REDUCER_H_
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "actors/algorithm_kind.h"
+
+namespace olsgd::actors {
+
+class SliceReducer {
+ public:
+  // `initial_anchor` is this slice of x0; only kSlowMo keeps an anchor of its own.
+  SliceReducer(ReduceOp op, int workers, std::vector<float> initial_anchor, double beta);
+
+  // Stores `worker`'s contribution to `round`. `lr` is the learning rate in
+  // force at that boundary (kSlowMo needs it). Returns true once all workers
+  // of this round have contributed. Throws std::invalid_argument on a worker
+  // index out of range, a duplicate contribution or a size mismatch.
+  bool Add(int64_t round, int worker, std::span<const float> contribution, float lr);
+
+  // Combines a complete round and forgets its contributions.
+  // REQUIRES: Add(round, ...) returned true.
+  std::vector<float> Reduce(int64_t round);
+
+  // Removes a worker from the group (on_failure: continue); rounds it had not
+  // yet contributed to no longer wait for it.
+  void DropWorker(int worker);
+
+  size_t slice_size() const { return anchor_.size(); }
+  int live_workers() const;
+  // kSlowMo state, for checkpoints.
+  const std::vector<float>& anchor() const { return anchor_; }
+  const std::vector<float>& velocity() const { return velocity_; }
+
+ private:
+  struct Pending {
+    std::vector<std::vector<float>> by_worker;  // empty = not yet arrived
+    int arrived = 0;
+    float lr = 0;
+  };
+  bool Complete(const Pending& p) const;
+
+  ReduceOp op_;
+  double beta_;
+  std::vector<bool> live_;
+  std::vector<float> anchor_;
+  std::vector<float> velocity_;
+  bool first_update_ = true;
+  std::map<int64_t, Pending> pending_;
+};
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_SLICE_REDUCER_H_

@@ -1,0 +1,117 @@
+// TrainerActor: one worker. It runs on a dedicated thread and drives each
+// local step as a message to itself, so the reducers' results interleave with
+// computation in its mailbox: at an overlapped algorithm's boundary the anchor
+// has usually arrived already and the worker goes straight on; otherwise it
+// stops scheduling steps until the result arrives, and that wait is measured
+// as blocked time.
+#ifndef OLSGD_ACTORS_TRAINER_ACTOR_H_
+#define OLSGD_ACTORS_TRAINER_ACTOR_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/algorithm_kind.h"
+#include "actors/experiment_spec.h"
+#include "actors/local_worker.h"
+#include "actors/messages.h"
+#include "actors/run_plan.h"
+#include "actors/straggler_model.h"
+#include "actors/worker_boundary.h"
+#include "runtime/runtime.h"
+
+namespace olsgd::actors {
+
+class ReducerActor;
+class CoordinatorActor;
+
+class TrainerActor : public rt::Actor {
+ public:
+  static constexpr const char* kTypeName = "olsgd.Trainer";
+  static void DefineMethods(rt::MethodTable<TrainerActor>& t);
+
+  // `spec_json` is SpecToJson(spec): the actor may live on another node.
+  TrainerActor(std::string spec_json, int worker);
+
+  // Wires the actor to its reducers (one per shard, in shard order) and the
+  // coordinator, then starts training. `origin_unix_ns` is the run's start
+  // (system clock) that reported times are relative to.
+  void Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
+             rt::ActorHandle<CoordinatorActor> coordinator, int64_t origin_unix_ns,
+             bool record_vectors);
+  // One local step (sent by the actor to itself).
+  void Step();
+  // Reducer shard `shard`'s result of round `round`: the anchor z_{round+1}
+  // (overlapped), the new average (local_sgd) or the averaged gradient (sync_sgd).
+  void Result(int64_t round, int shard, rt::Tensor slice);
+  // Ends training early (the run was interrupted).
+  void Stop();
+  // The coordinator has evaluated round `round`. A trainer keeps at most one
+  // evaluation outstanding: at an evaluation round it waits until the
+  // previous one is done, so evaluation can never fall unboundedly behind.
+  void EvalDone(int64_t round);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  struct Assembly {
+    std::vector<float> values;
+    int arrived = 0;
+  };
+
+  int64_t RoundOfNextStep() const;
+  void ScheduleStep();
+  void Boundary(int64_t round);
+  void AwaitResult(int64_t round);
+  void Resume(int64_t round);
+  void FinishOverlappedBoundary(int64_t round, const std::vector<float>& received);
+  void SendSlices(int64_t round, std::span<const float> v, float lr);
+  void EndRound(int64_t round, const std::vector<float>* anchor);
+  void ContinueAfter(int64_t round);
+  void Finish(bool interrupted);
+  void Probe(int64_t round, const char* what, std::span<const float> v);
+  double SinceOrigin(Clock::time_point t) const;
+
+  ExperimentSpec spec_;
+  int worker_;
+  AlgorithmKind kind_;
+  int tau_;
+  std::unique_ptr<LocalWorker> local_;
+  RunPlan plan_;
+  std::unique_ptr<WorkerBoundary> boundary_;  // overlapped algorithms only
+  StragglerModel stragglers_;
+  std::vector<float> x0_;  // z_1 (overlap, easgd) and a_1 (cocod)
+  std::vector<float> contribution_;
+
+  std::vector<rt::ActorHandle<ReducerActor>> reducers_;
+  rt::ActorHandle<CoordinatorActor> coordinator_;
+  bool record_vectors_ = false;
+  bool started_ = false;
+  bool finished_ = false;
+
+  int64_t last_eval_sent_ = 0;
+  int64_t last_eval_done_ = 0;
+  std::optional<int64_t> eval_gate_;  // paused after this round for an evaluation
+  Clock::time_point eval_wait_start_;
+  bool warned_eval_wait_ = false;
+
+  std::map<int64_t, Assembly> results_;
+  std::optional<int64_t> awaiting_;
+  Clock::time_point block_start_;
+
+  // Clock origin: the run's start on this node's steady clock.
+  Clock::time_point origin_;
+  Clock::time_point start_time_;
+  RoundReport round_;  // the round in progress
+  double total_compute_s_ = 0, total_blocked_s_ = 0;
+  uint64_t total_bytes_out_ = 0, total_bytes_in_ = 0;
+  double loss_sum_ = 0;
+  int64_t loss_count_ = 0;
+};
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_TRAINER_ACTOR_H_

@@ -1,0 +1,95 @@
+// The `olsgd` subcommands as functions. The run function is injected, so the
+// shipped binary passes actors::RunExperiment and tests pass a scripted one.
+// Exit codes: 0 ok, 1 run failure, 2 usage or config error, 130 interrupted.
+#ifndef OLSGD_CLI_COMMANDS_H_
+#define OLSGD_CLI_COMMANDS_H_
+
+#include <atomic>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "actors/experiment_spec.h"
+#include "actors/run_experiment.h"
+#include "actors/run_records.h"
+#include "cli/progress_display.h"
+
+namespace olsgd::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRunFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;
+
+// Runs one experiment (actors::RunExperiment's signature).
+using RunFunction = std::function<actors::RunSummary(
+    const actors::ExperimentSpec&, actors::RunObserver&, const actors::RunOptions&)>;
+
+// What the commands need from the process around them.
+struct CommandEnv {
+  RunFunction run;
+  std::ostream* out = nullptr;              // results and progress
+  std::ostream* err = nullptr;              // errors and warnings
+  bool tty = false;                         // `out` is a terminal: live progress line
+  const std::atomic<bool>* stop = nullptr;  // set on Ctrl-C
+  std::string runs_root = "runs";           // parent of default run folders
+};
+
+// olsgd run CONFIG [--set k=v]... [--out DIR] [--quiet|--verbose] [--resume DIR]
+struct RunArgs {
+  std::string config;
+  std::vector<std::string> overrides;
+  std::string out;
+  std::string resume;
+  Verbosity verbosity = Verbosity::kNormal;
+};
+int RunCommand(const RunArgs& args, const CommandEnv& env);
+
+// olsgd validate CONFIG [--set k=v]...
+struct ValidateArgs {
+  std::string config;
+  std::vector<std::string> overrides;
+};
+int ValidateCommand(const ValidateArgs& args, const CommandEnv& env);
+
+// olsgd compare CONFIG --algorithms a,b,c [--set [ALG:]k=v]... [--out DIR]
+struct CompareArgs {
+  std::string config;
+  std::vector<std::string> algorithms;
+  std::vector<std::string> overrides;
+  std::string out;
+  Verbosity verbosity = Verbosity::kNormal;
+};
+int CompareCommand(const CompareArgs& args, const CommandEnv& env);
+
+// olsgd head --config X.yaml --listen tcp://0.0.0.0:PORT [--set k=v]... [--out DIR]
+struct HeadArgs {
+  std::string config;
+  std::string listen;
+  std::vector<std::string> overrides;
+  std::string out;
+  std::string resume;
+};
+int HeadCommand(const HeadArgs& args, const CommandEnv& env);
+
+// olsgd worker --head tcp://HOST:PORT [--slots N] [--key-dir DIR]
+struct WorkerArgs {
+  std::string head;
+  int slots = 1;
+  std::string key_dir;
+};
+int WorkerCommand(const WorkerArgs& args, const CommandEnv& env);
+
+// olsgd keygen --out DIR
+struct KeygenArgs {
+  std::string out;
+};
+int KeygenCommand(const KeygenArgs& args, const CommandEnv& env);
+
+// Parses argv with CLI11 and runs the chosen subcommand; returns the exit code.
+int Main(int argc, const char* const* argv, const CommandEnv& env);
+
+}  // namespace olsgd::cli
+
+#endif  // OLSGD_CLI_COMMANDS_H_

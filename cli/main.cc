@@ -1,0 +1,21 @@
+// The olsgd executable: the commands, with the real RunExperiment.
+#include <unistd.h>
+
+#include <atomic>
+#include <iostream>
+
+#include "actors/run_experiment.h"
+#include "cli/commands.h"
+#include "cli/signals.h"
+
+int main(int argc, char** argv) {
+  static std::atomic<bool> stop{false};
+  olsgd::cli::StartSignalWatcher(&stop);
+  olsgd::cli::CommandEnv env;
+  env.run = &olsgd::actors::RunExperiment;
+  env.out = &std::cout;
+  env.err = &std::cerr;
+  env.tty = isatty(STDOUT_FILENO) != 0;
+  env.stop = &stop;
+  return olsgd::cli::Main(argc, argv, env);
+}

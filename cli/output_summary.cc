@@ -1,0 +1,116 @@
+#include "cli/output_summary.h"
+
+#include <cmath>
+
+#include "cli/config_fields.h"
+#include "cli/output_files.h"
+
+namespace olsgd::cli {
+namespace {
+
+nlohmann::json Number(double v) {
+  return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
+}
+
+// Builds nested JSON objects from VisitSpec.
+class JsonVisitor {
+ public:
+  explicit JsonVisitor(nlohmann::json& root) { stack_.push_back(&root); }
+
+  template <class T>
+  void Field(const char* key, const T& value) {
+    (*stack_.back())[key] = value;
+  }
+
+  template <class Fn>
+  void Section(const char* key, Fn body) {
+    nlohmann::json& child = (*stack_.back())[key] = nlohmann::json::object();
+    stack_.push_back(&child);
+    body();
+    stack_.pop_back();
+  }
+
+  template <class E, class Fn>
+  void List(const char* key, std::vector<E>& items, Fn body) {
+    nlohmann::json& list = (*stack_.back())[key] = nlohmann::json::array();
+    for (E& item : items) {
+      list.push_back(nlohmann::json::object());
+      stack_.push_back(&list.back());
+      body(item);
+      stack_.pop_back();
+    }
+  }
+
+ private:
+  std::vector<nlohmann::json*> stack_;
+};
+
+}  // namespace
+
+nlohmann::json SpecToJson(const actors::ExperimentSpec& spec) {
+  actors::ExperimentSpec copy = spec;
+  nlohmann::json root = nlohmann::json::object();
+  JsonVisitor visitor(root);
+  VisitSpec(visitor, copy);
+  return root;
+}
+
+nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::ExperimentSpec& spec,
+                           const RunContext& context) {
+  nlohmann::json workers = nlohmann::json::array();
+  for (const actors::WorkerSummary& w : s.workers) {
+    workers.push_back({{"worker", w.worker},
+                       {"compute_s", w.compute_s},
+                       {"blocked_s", w.blocked_s},
+                       {"wall_s", w.wall_s},
+                       {"blocked_share", w.blocked_share},
+                       {"bytes_out", w.bytes_out},
+                       {"bytes_in", w.bytes_in}});
+  }
+  return {{"name", spec.name},
+          {"algorithm", spec.algorithm.name},
+          {"status", s.status},
+          {"failure", s.failure},
+          {"started_at", context.started_at},
+          {"finished_at", context.finished_at},
+          {"wall_s", s.wall_s},
+          {"iterations", s.iterations},
+          {"rounds", s.rounds},
+          {"final_accuracy", Number(s.final_accuracy)},
+          {"best_accuracy", Number(s.best_accuracy)},
+          {"final_test_loss", Number(s.final_test_loss)},
+          {"target_accuracy", spec.evaluation.target_accuracy},
+          {"time_to_target_s", Number(s.time_to_target_s)},
+          {"blocked_share", s.blocked_share},
+          {"bytes_moved", s.bytes_moved},
+          {"workers", workers},
+          {"lost_shards", s.lost_shards},
+          {"config_path", context.config_path},
+          {"overrides", context.overrides},
+          {"config", SpecToJson(spec)},
+          {"git_revision", context.git_revision},
+          {"host", context.host}};
+}
+
+void WriteSummary(const std::string& path, const actors::RunSummary& summary,
+                  const actors::ExperimentSpec& spec, const RunContext& context) {
+  WriteFileAtomic(path, SummaryJson(summary, spec, context).dump(2) + "\n");
+}
+
+void CompleteSummary(const std::vector<actors::EvalRecord>& evals, double target,
+                     actors::RunSummary& s) {
+  double best = actors::kNoValue, reached = actors::kNoValue;
+  for (const actors::EvalRecord& e : evals) {
+    if (std::isnan(e.test_accuracy)) continue;
+    if (std::isnan(best) || e.test_accuracy > best) best = e.test_accuracy;
+    if (target > 0 && std::isnan(reached) && e.test_accuracy >= target) reached = e.wall_s;
+  }
+  if (std::isnan(s.best_accuracy)) s.best_accuracy = best;
+  if (std::isnan(s.time_to_target_s)) s.time_to_target_s = reached;
+  if (!evals.empty()) {
+    if (std::isnan(s.final_accuracy)) s.final_accuracy = evals.back().test_accuracy;
+    if (std::isnan(s.final_test_loss)) s.final_test_loss = evals.back().test_loss;
+  }
+}
+
+}  // namespace olsgd::cli

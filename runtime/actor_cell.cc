@@ -1,0 +1,364 @@
+#include "runtime/actor_cell.h"
+
+#include "runtime/log.h"
+#include "runtime/runtime.h"
+
+namespace olsgd::rt {
+namespace detail {
+
+ActorCell*& CurrentCell() {
+  thread_local ActorCell* cell = nullptr;
+  return cell;
+}
+
+Runtime*& CurrentRuntime() {
+  thread_local Runtime* rt = nullptr;
+  return rt;
+}
+
+Runtime* CurrentRuntimeForHandles() { return CurrentRuntime(); }
+
+namespace {
+
+ActorContext*& ConstructingContext() {
+  thread_local ActorContext* ctx = nullptr;
+  return ctx;
+}
+
+void PostToCell(const std::shared_ptr<void>& target, uint64_t incarnation, Task task) {
+  static_cast<ActorCell*>(target.get())->Post(std::move(task), incarnation);
+}
+
+void PostToRuntime(const std::shared_ptr<void>& target, uint64_t, Task task) {
+  auto* rt = static_cast<Runtime*>(target.get());
+  // Post drops the task after shutdown; then run it here rather than lose it.
+  auto shared = std::make_shared<Task>(std::move(task));
+  if (!rt->Post([shared] { (*shared)(); })) (*shared)();
+}
+
+}  // namespace
+
+std::atomic<Runtime*>& DefaultRuntime() {
+  static std::atomic<Runtime*> rt{nullptr};
+  return rt;
+}
+
+Poster CapturePoster() {
+  Poster p;
+  if (ActorCell* c = CurrentCell()) {
+    p.target = c->shared_from_this();
+    p.post = &PostToCell;
+    p.incarnation = c->incarnation();
+    return p;
+  }
+  Runtime* rt = CurrentRuntime();
+  if (!rt) rt = DefaultRuntime().load(std::memory_order_acquire);
+  if (rt) {
+    p.target = std::shared_ptr<void>(std::shared_ptr<void>(), rt);  // non-owning
+    p.post = &PostToRuntime;
+  }
+  return p;  // no runtime: inline
+}
+
+bool TaskMessage::Run(ActorCell& cell) {
+  if (cell.incarnation() != incarnation_) return true;  // meant for an earlier incarnation
+  try {
+    task_();
+  } catch (const std::exception& e) {
+    Log().error("actor {}: callback threw: {}", cell.name(), e.what());
+    return false;
+  } catch (...) {
+    Log().error("actor {}: callback threw a non-std exception", cell.name());
+    return false;
+  }
+  return true;
+}
+
+class StartMessage final : public Message {
+ public:
+  bool Run(ActorCell& cell) override {
+    try {
+      cell.actor()->OnStart();
+    } catch (const std::exception& e) {
+      Log().error("actor {}: OnStart threw: {}", cell.name(), e.what());
+      return false;
+    } catch (...) {
+      Log().error("actor {}: OnStart threw a non-std exception", cell.name());
+      return false;
+    }
+    return true;
+  }
+};
+
+class StopMessage final : public Message {
+ public:
+  bool Run(ActorCell& cell) override {
+    cell.DoStop(true);
+    return true;
+  }
+};
+
+ActorCell::ActorCell(Runtime* rt, ActorId id, std::string name, std::string type_name, RestartPolicy restart,
+                     Factory factory, RemoteFinder remote_finder, WorkerPool* executor,
+                     std::unique_ptr<WorkerPool> own_thread)
+    : rt_(rt),
+      id_(id),
+      registered_name_(name),
+      type_name_(std::move(type_name)),
+      restart_(restart),
+      factory_(std::move(factory)),
+      finder_(remote_finder),
+      executor_(own_thread ? own_thread.get() : executor),
+      own_thread_(std::move(own_thread)),
+      context_(this) {
+  name_ = name.empty() ? type_name_ + "#" + std::to_string(id.local()) : std::move(name);
+}
+
+ActorCell::~ActorCell() = default;
+
+Status ActorCell::Construct() {
+  ActorContext* saved = ConstructingContext();
+  ConstructingContext() = &context_;
+  RuntimeScope rs(rt_);
+  Status s;
+  try {
+    actor_ = factory_();
+  } catch (const std::exception& e) {
+    s = Error{ErrorCode::kActorFailed, "constructor of " + name_ + " threw: " + e.what()};
+  } catch (...) {
+    s = Error{ErrorCode::kActorFailed, "constructor of " + name_ + " threw a non-std exception"};
+  }
+  ConstructingContext() = saved;
+  return s;
+}
+
+void ActorCell::Start() { Enqueue(std::make_unique<StartMessage>()); }
+
+bool ActorCell::Enqueue(std::unique_ptr<Message> m) {
+  bool schedule = false;
+  {
+    std::lock_guard lock(mu_);
+    if (state_.load(std::memory_order_relaxed) != State::kRunning || stop_requested_) {
+      counters_.Add(counters_.rejected, 1);
+      m->Reject(Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
+      return false;
+    }
+    queue_.push_back(std::move(m));
+    counters_.Enqueued();
+    if (!scheduled_) {
+      scheduled_ = true;
+      schedule = true;
+    }
+  }
+  if (schedule) Schedule();
+  return true;
+}
+
+bool ActorCell::Post(Task t, uint64_t incarnation) {
+  return Enqueue(std::make_unique<TaskMessage>(std::move(t), incarnation));
+}
+
+void ActorCell::RequestStop() {
+  bool schedule = false;
+  {
+    std::lock_guard lock(mu_);
+    if (stop_requested_ || state_.load(std::memory_order_relaxed) != State::kRunning) return;
+    stop_requested_ = true;
+    queue_.push_back(std::make_unique<StopMessage>());
+    counters_.Enqueued();
+    if (!scheduled_) {
+      scheduled_ = true;
+      schedule = true;
+    }
+  }
+  if (schedule) Schedule();
+}
+
+bool ActorCell::WaitStopped(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return stopped_cv_.wait_for(lock, timeout, [&] { return state_.load() == State::kStopped; });
+}
+
+void ActorCell::Schedule() {
+  auto self = shared_from_this();
+  if (!executor_->Submit([self] { self->RunBatch(); })) {
+    // The executor is gone (shutdown): nobody will run this mailbox again.
+    std::vector<std::unique_ptr<Message>> rest;
+    {
+      std::lock_guard lock(mu_);
+      rest.swap(queue_);
+      scheduled_ = false;
+    }
+    RejectAll(rest, Error{ErrorCode::kShutdown, "runtime is shutting down"});
+  }
+}
+
+void ActorCell::RejectAll(std::vector<std::unique_ptr<Message>>& msgs, const Error& e) {
+  for (auto& m : msgs) {
+    if (!m) continue;
+    counters_.mailbox_depth.fetch_sub(1, std::memory_order_relaxed);
+    counters_.Add(counters_.rejected, 1);
+    m->Reject(e);
+  }
+  msgs.clear();
+}
+
+void ActorCell::RunBatch() {
+  ActorCell* saved_cell = CurrentCell();
+  CurrentCell() = this;
+  RuntimeScope rs(rt_);
+  {
+    std::lock_guard lock(mu_);
+    batch_.swap(queue_);
+  }
+  for (auto& m : batch_) {
+    if (state_.load(std::memory_order_relaxed) == State::kStopped) break;
+    counters_.mailbox_depth.fetch_sub(1, std::memory_order_relaxed);
+    current_sender_ = m->sender;
+    auto t0 = Clock::now();
+    bool ok = m->Run(*this);
+    uint64_t bytes = m->bytes;
+    m.reset();  // arguments die on the actor's thread
+    counters_.busy_ns.fetch_add((Clock::now() - t0).count(), std::memory_order_relaxed);
+    counters_.Add(counters_.messages_in, 1);
+    counters_.Add(counters_.bytes_in, bytes);
+    if (!ok) HandleFailure();
+  }
+  bool stopped = state_.load(std::memory_order_relaxed) == State::kStopped;
+  if (stopped) RejectAll(batch_, Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
+  batch_.clear();
+  current_sender_ = ActorId();
+  CurrentCell() = saved_cell;
+  bool again = false;
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.empty() || stopped) {
+      scheduled_ = false;
+    } else {
+      again = true;
+    }
+  }
+  if (again) Schedule();
+}
+
+void ActorCell::HandleFailure() {
+  counters_.Add(counters_.failures, 1);
+  switch (restart_.kind) {
+    case RestartPolicy::Kind::kNever:
+      return;
+    case RestartPolicy::Kind::kStop:
+      Log().warn("actor {} failed; stopping it (restart policy: stop)", name_);
+      DoStop(false);
+      return;
+    case RestartPolicy::Kind::kRestart:
+      break;
+  }
+  for (;;) {
+    if (counters_.restarts.load() >= static_cast<uint64_t>(restart_.max_restarts)) {
+      Log().warn("actor {} failed after {} restarts; stopping it", name_, counters_.restarts.load());
+      DoStop(false);
+      return;
+    }
+    counters_.Add(counters_.restarts, 1);
+    Log().info("actor {} failed; restart {} of {}", name_, counters_.restarts.load(), restart_.max_restarts);
+    actor_.reset();
+    incarnation_.fetch_add(1, std::memory_order_acq_rel);
+    Status s = Construct();
+    if (!s.ok()) {
+      Log().error("actor {}: {}", name_, s.error().message);
+      continue;
+    }
+    StartMessage start;
+    if (start.Run(*this)) return;
+  }
+}
+
+void ActorCell::DoStop(bool call_on_stop) {
+  if (actor_ && call_on_stop) {
+    try {
+      actor_->OnStop();
+    } catch (const std::exception& e) {
+      Log().error("actor {}: OnStop threw: {}", name_, e.what());
+    } catch (...) {
+      Log().error("actor {}: OnStop threw a non-std exception", name_);
+    }
+  }
+  actor_.reset();
+  incarnation_.fetch_add(1, std::memory_order_acq_rel);
+  std::vector<std::unique_ptr<Message>> rest;
+  {
+    std::lock_guard lock(mu_);
+    state_.store(State::kStopped, std::memory_order_release);
+    rest.swap(queue_);
+  }
+  stopped_cv_.notify_all();
+  RejectAll(rest, Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
+  rt_->OnCellStopped(this);
+}
+
+ActorStats ActorCell::Snapshot() const {
+  ActorStats s;
+  s.id = id_;
+  s.name = name_;
+  s.type_name = type_name_;
+  s.messages_in = counters_.messages_in.load(std::memory_order_relaxed);
+  s.messages_out = counters_.messages_out.load(std::memory_order_relaxed);
+  s.bytes_in = counters_.bytes_in.load(std::memory_order_relaxed);
+  s.bytes_out = counters_.bytes_out.load(std::memory_order_relaxed);
+  s.mailbox_depth = counters_.mailbox_depth.load(std::memory_order_relaxed);
+  s.max_mailbox_depth = counters_.max_mailbox_depth.load(std::memory_order_relaxed);
+  s.busy_ns = counters_.busy_ns.load(std::memory_order_relaxed);
+  s.failures = counters_.failures.load(std::memory_order_relaxed);
+  s.restarts = counters_.restarts.load(std::memory_order_relaxed);
+  s.rejected = counters_.rejected.load(std::memory_order_relaxed);
+  s.alive = !stopped();
+  return s;
+}
+
+void ActorCell::StopOwnThread() {
+  if (own_thread_) own_thread_->Stop();
+}
+
+}  // namespace detail
+
+// ---- Actor and ActorContext ----
+
+Actor::Actor() : context_(detail::ConstructingContext()) {}
+Actor::~Actor() = default;
+
+ActorContext& Actor::context() const {
+  if (!context_) throw std::logic_error("actor used outside a runtime has no context");
+  return *context_;
+}
+
+Runtime& ActorContext::runtime() const { return *cell_->runtime(); }
+ActorId ActorContext::id() const { return cell_->id(); }
+const std::string& ActorContext::name() const { return cell_->name(); }
+ActorId ActorContext::sender() const { return cell_->current_sender(); }
+uint64_t ActorContext::restarts() const { return cell_->counters().restarts.load(std::memory_order_relaxed); }
+
+TimerId ActorContext::After(std::chrono::nanoseconds delay, Task fn) const {
+  std::weak_ptr<detail::ActorCell> weak = cell_->shared_from_this();
+  uint64_t inc = cell_->incarnation();
+  auto shared = std::make_shared<Task>(std::move(fn));
+  return cell_->runtime()->timers().Schedule(Clock::now() + delay, [weak, inc, shared]() mutable {
+    if (auto c = weak.lock()) c->Post([shared] { (*shared)(); }, inc);
+  });
+}
+
+bool ActorContext::CancelTimer(TimerId id) const { return cell_->runtime()->timers().Cancel(id); }
+
+void ActorContext::Stop() const { cell_->RequestStop(); }
+
+SpanRecorder& ActorContext::spans() const { return cell_->runtime()->spans(); }
+
+void ActorContext::RecordSpan(std::string category, std::string span_name, std::chrono::steady_clock::time_point start,
+                              std::chrono::steady_clock::time_point end, std::vector<SpanArg> args) const {
+  spans().Record(cell_->name(), std::move(category), std::move(span_name), start, end, std::move(args));
+}
+
+SpanRecorder::Scoped ActorContext::ScopedSpan(std::string category, std::string span_name) const {
+  return SpanRecorder::Scoped(&spans(), cell_->name(), std::move(category), std::move(span_name));
+}
+
+}  // namespace olsgd::rt

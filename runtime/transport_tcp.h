@@ -1,0 +1,109 @@
+// Transport: the tcp side of a node.
+//
+// Pattern: every node binds one ROUTER (receive only) and keeps one DEALER
+// per peer it sends to, connected to that peer's ROUTER. So each direction
+// of a node pair is one tcp connection carrying the messages in send order
+// (per-sender FIFO), and each peer has its own send queue and budget.
+// The ROUTER is owned by the I/O thread, which receives, decodes and hands
+// messages to the runtime. A DEALER is used by whichever thread sends, under
+// that peer's mutex (ZeroMQ allows a socket to move between threads with a
+// full memory barrier, which the mutex provides), so a send costs no thread
+// hop. The I/O thread never touches DEALERs; it is woken for shutdown by an
+// eventfd in its poll set.
+//
+// Nothing is dropped silently: a send to an unknown node, or one that
+// cannot be queued within the send timeout (backpressure), returns an error
+// to the sender; a received message for an unknown actor is counted, logged,
+// and answered with an error if it was a call. ROUTER_MANDATORY is set on the
+// ROUTER so that any reply sent through it to a vanished peer fails loudly.
+#ifndef OLSGD_RUNTIME_TRANSPORT_TCP_H_
+#define OLSGD_RUNTIME_TRANSPORT_TCP_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include <zmq.hpp>
+
+#include "runtime/codec.h"
+#include "runtime/stats.h"
+
+namespace olsgd::rt::detail {
+
+class Transport {
+ public:
+  struct Options {
+    std::string listen = "tcp://127.0.0.1:0";
+    std::string advertise;
+    int sndhwm = 10000;
+    int rcvhwm = 10000;
+    int linger_ms = 2000;
+    uint64_t max_outgoing_bytes_per_peer = uint64_t{1} << 30;
+    std::chrono::milliseconds send_timeout{30000};
+  };
+  // Runs on the I/O thread for each decoded message.
+  using Handler = std::function<void(WireMessage&)>;
+
+  Transport(Options options, Handler handler);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Binds the ROUTER and starts the I/O thread. Errors: bad address, port in use.
+  Status Start();
+  // The bound endpoint ("tcp://127.0.0.1:43211") and the one peers dial.
+  const std::string& endpoint() const { return endpoint_; }
+  const std::string& advertised() const { return advertised_; }
+
+  // Where node `id` listens. Connects lazily on the first send.
+  void SetPeer(NodeId id, const std::string& address);
+  bool HasPeer(NodeId id) const;
+  void RemovePeer(NodeId id);
+
+  // Sends one message to node `to`; blocks up to the send timeout under
+  // backpressure. Thread-safe.
+  Status Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& body, const std::vector<Tensor>& tensors);
+
+  // Joins the I/O thread, closes every socket and the context. Idempotent.
+  void Stop();
+
+  TransportStats stats() const;
+  void CountUndeliverable() { undeliverable_.fetch_add(1, std::memory_order_relaxed); }
+  void CountDecodeError() { decode_errors_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  struct Peer {
+    std::mutex mu;
+    std::string address;
+    std::unique_ptr<zmq::socket_t> dealer;
+    std::shared_ptr<FrameBudget> budget = std::make_shared<FrameBudget>();
+  };
+  void Loop();
+  void Drain();
+
+  Options options_;
+  Handler handler_;
+  zmq::context_t ctx_;
+  std::unique_ptr<zmq::socket_t> router_;
+  int wake_fd_ = -1;
+  std::string endpoint_, advertised_;
+  std::atomic<bool> stop_{false};
+  bool stopped_ = false;
+  std::thread io_thread_;
+
+  mutable std::shared_mutex peers_mu_;
+  std::unordered_map<NodeId, std::shared_ptr<Peer>> peers_;
+
+  std::atomic<uint64_t> sent_{0}, received_{0}, bytes_sent_{0}, bytes_received_{0};
+  std::atomic<uint64_t> decode_errors_{0}, undeliverable_{0}, send_failures_{0}, backpressure_waits_{0};
+};
+
+}  // namespace olsgd::rt::detail
+
+#endif  // OLSGD_RUNTIME_TRANSPORT_TCP_H_

@@ -1,0 +1,65 @@
+// Small experiments for the actors tests: a synthetic dataset, a tiny MLP and
+// plain settings that the tests then vary.
+#ifndef OLSGD_TESTS_ACTORS_RUN_TEST_UTIL_H_
+#define OLSGD_TESTS_ACTORS_RUN_TEST_UTIL_H_
+
+#include <map>
+#include <vector>
+
+#include "actors/experiment_spec.h"
+#include "actors/run_experiment.h"
+
+namespace olsgd::actors::test_util {
+
+inline ExperimentSpec TinySpec(const std::string& algorithm, int workers) {
+  ExperimentSpec s;
+  s.name = "test";
+  s.seed = 5;
+  s.cluster.workers = workers;
+  s.data.dataset = "synthetic";
+  s.data.synthetic_train = 480;
+  s.data.synthetic_test = 120;
+  s.data.synthetic_features = 16;
+  s.data.synthetic_classes = 4;
+  s.model.name = "mlp";
+  s.model.hidden = {12};
+  s.training.steps = 12;
+  s.training.batch_size = 8;
+  s.training.lr = 0.05;
+  s.training.momentum = 0.9;
+  s.training.nesterov = true;
+  s.training.weight_decay = 1e-4;
+  s.algorithm.name = algorithm;
+  s.algorithm.tau = 2;
+  s.algorithm.alpha = 0.6;
+  s.algorithm.beta = 0.0;
+  s.evaluation.every_rounds = 2;
+  s.evaluation.test_batch = 60;
+  s.output.trace = false;
+  return s;
+}
+
+inline RunOutcome RunSpec(const ExperimentSpec& spec, bool record_vectors = false) {
+  RunObserver observer;
+  RunOptions options;
+  options.record_vectors = record_vectors;
+  return RunAndCollect(spec, observer, options);
+}
+
+// probes[what][{worker, round}] = values
+using ProbeMap = std::map<std::string, std::map<std::pair<int, int64_t>, std::vector<float>>>;
+inline ProbeMap IndexProbes(const RunOutcome& out) {
+  ProbeMap m;
+  for (const ProbeRecord& p : out.probes) m[p.what][{p.worker, p.round}] = p.values;
+  return m;
+}
+
+inline float MaxAbsDiff(const std::vector<float>& a, const std::vector<float>& b) {
+  float d = a.size() == b.size() ? 0.0f : 1e30f;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
+  return d;
+}
+
+}  // namespace olsgd::actors::test_util
+
+#endif  // OLSGD_TESTS_ACTORS_RUN_TEST_UTIL_H_
