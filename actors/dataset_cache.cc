@@ -3,10 +3,9 @@
 #include <cmath>
 #include <map>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 
-#include "trainer/loaders.h"
+#include "trainer/data_spec.h"
 
 namespace olsgd::actors {
 namespace {
@@ -25,29 +24,21 @@ std::string CacheKey(const DataSpec& d, uint64_t seed, train::Split split) {
 }
 
 train::Dataset Load(const DataSpec& d, uint64_t seed, train::Split split) {
-  train::Dataset data;
-  if (d.dataset == "fashion_mnist") {
-    data = train::LoadFashionMnist(d.path, split);
-  } else if (d.dataset == "cifar10") {
-    data = train::LoadCifar10(d.path, split);
-  } else if (d.dataset == "synthetic") {
-    train::SyntheticOptions o;
-    o.train_samples = d.synthetic_train;
-    o.test_samples = d.synthetic_test;
-    o.classes = d.synthetic_classes;
-    // A perfect square becomes a square image (so `cnn` works); else a row.
-    const int side = static_cast<int>(std::lround(std::sqrt(d.synthetic_features)));
-    o.channels = 1;
-    o.height = side * side == d.synthetic_features ? side : 1;
-    o.width = d.synthetic_features / o.height;
-    data = train::MakeSynthetic(o, split, seed);
-  } else {
-    throw std::invalid_argument("data.dataset: unknown dataset '" + d.dataset +
-                                "' (expected fashion_mnist, cifar10 or synthetic)");
-  }
-  const int64_t max = split == train::Split::kTrain ? d.max_train_samples : d.max_test_samples;
-  if (max > 0 && max < data.n) data = train::Subset(data, max, seed);
-  return data;
+  train::DataSpec t;
+  t.name = d.dataset;
+  t.dir = d.path;
+  t.max_train_samples = d.max_train_samples;
+  t.max_test_samples = d.max_test_samples;
+  t.seed = seed;
+  t.synthetic.train_samples = d.synthetic_train;
+  t.synthetic.test_samples = d.synthetic_test;
+  t.synthetic.classes = d.synthetic_classes;
+  // A perfect square becomes a square image (so `cnn` works); else a row.
+  const int side = static_cast<int>(std::lround(std::sqrt(d.synthetic_features)));
+  t.synthetic.channels = 1;
+  t.synthetic.height = side * side == d.synthetic_features ? side : 1;
+  t.synthetic.width = d.synthetic_features / t.synthetic.height;
+  return train::LoadDataset(t, split);
 }
 
 }  // namespace

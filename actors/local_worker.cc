@@ -1,8 +1,7 @@
 #include "actors/local_worker.h"
 
-#include <stdexcept>
 
-#include "trainer/partition.h"
+#include "trainer/data_spec.h"
 
 namespace olsgd::actors {
 
@@ -34,19 +33,11 @@ train::LrScheduleOptions ToScheduleOptions(const ExperimentSpec& spec) {
 
 std::vector<int64_t> ShardFor(const ExperimentSpec& spec, const train::Dataset& data,
                               int worker) {
-  const int m = spec.cluster.workers;
-  std::vector<std::vector<int64_t>> shards;
-  if (spec.data.partition == "iid") {
-    shards = train::PartitionIid(data, m, spec.seed);
-  } else if (spec.data.partition == "dirichlet") {
-    shards = train::PartitionDirichlet(data, m, spec.data.dirichlet_alpha, spec.seed);
-  } else if (spec.data.partition == "label_sorted") {
-    shards = train::PartitionLabelSorted(data, m);
-  } else {
-    throw std::invalid_argument("data.partition: unknown partition '" + spec.data.partition +
-                                "' (expected iid, dirichlet or label_sorted)");
-  }
-  return std::move(shards.at(static_cast<size_t>(worker)));
+  train::PartitionSpec p;
+  p.kind = spec.data.partition;
+  p.alpha = spec.data.dirichlet_alpha;
+  p.seed = spec.seed;
+  return std::move(train::Partition(data, spec.cluster.workers, p).at(static_cast<size_t>(worker)));
 }
 
 LocalWorker::LocalWorker(const ExperimentSpec& spec, int worker,

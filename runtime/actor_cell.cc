@@ -285,6 +285,9 @@ void ActorCell::DoStop(bool call_on_stop) {
   }
   actor_.reset();
   incarnation_.fetch_add(1, std::memory_order_acq_rel);
+  // Free the name before anyone waiting in Stop() wakes up: once Stop()
+  // returns, Lookup must no longer find this actor.
+  rt_->OnCellStopped(this);
   std::vector<std::unique_ptr<Message>> rest;
   {
     std::lock_guard lock(mu_);
@@ -293,7 +296,6 @@ void ActorCell::DoStop(bool call_on_stop) {
   }
   stopped_cv_.notify_all();
   RejectAll(rest, Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
-  rt_->OnCellStopped(this);
 }
 
 ActorStats ActorCell::Snapshot() const {
