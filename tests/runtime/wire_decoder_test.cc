@@ -112,6 +112,41 @@ TEST(WireDecoderTest, HugeDeclaredCountsAreRejectedWithoutAllocating) {
   ExpectRejected(Frames({std::string(100000, '\x91')}), "deep nesting");
 }
 
+// Found with the fuzz target (libFuzzer: out-of-memory (malloc(4294967304))):
+// a 64 MiB header frame whose body is a map32 declaring 2^26 entries made
+// msgpack::unpack reserve 4 GiB before it saw that the entries were missing.
+// The decoder now rejects counts the frame cannot hold before unpacking.
+TEST(WireDecoderTest, RegressionCountLargerThanTheFrameIsRejectedBeforeUnpacking) {
+  const size_t kSize = size_t{64} << 20;
+  std::string h = "\x99\x01\x02\x01\x07\x03\xa4" "echo" "\x01\x90\xdf\x04\x00\x00\x00";
+  h.resize(kSize, '\0');
+  Outcome o = RunFrames(Frames({h}));
+  EXPECT_FALSE(o.decoded);
+  EXPECT_NE(o.error.find("more elements than it has bytes"), std::string::npos) << o.error;
+  // Nested containers each declaring the frame size, too.
+  std::string nested;
+  for (int i = 0; i < 30; ++i) nested += "\xdd\x00\x10\x00\x00";  // array32 of 2^20
+  nested.resize(size_t{1} << 20, '\xc0');
+  EXPECT_FALSE(RunFrames(Frames({nested})).decoded);
+}
+
+TEST(WireDecoderTest, LargeValidHeadersStillDecode) {
+  std::vector<int> many(200000, 1);
+  msgpack::sbuffer b;
+  msgpack::packer<msgpack::sbuffer> p(b);
+  p.pack_array(9);
+  p.pack(1);
+  p.pack(static_cast<int>(MsgType::kTell));
+  p.pack(1);
+  p.pack(uint64_t{7});
+  p.pack(uint64_t{3});
+  p.pack(std::string("nested"));
+  p.pack(uint64_t{0});
+  p.pack(std::vector<uint64_t>{});
+  p.pack(std::make_tuple(std::vector<std::map<std::string, std::vector<int>>>{{{"k", many}}}));
+  EXPECT_TRUE(RunFrames(Frames({std::string(b.data(), b.size())})).decoded);
+}
+
 TEST(WireDecoderTest, WrongMsgpackTypesAreRejected) {
   ExpectRejected(Frames({Pack(std::string("not an array"))}), "string");
   ExpectRejected(Frames({Pack(std::vector<int>{1, 2, 3})}), "short array");
