@@ -293,7 +293,8 @@ std::vector<std::pair<std::string, std::string>> SeedInputs() {
   s.Add("call_tensor_misaligned", MsgType::kCall, "tensor", 9, std::make_tuple(Ramp(3), -1.0f), kFlagMisaligned);
   s.Add("call_tensors", MsgType::kCall, "tensors", 10,
         std::make_tuple(std::vector<Tensor>{Ramp(4), Tensor(), Ramp(2)}, Ramp(1)));
-  s.Add("call_tensor_as_bin", MsgType::kCall, "tensor", 11, std::make_tuple(msgpack::type::raw_ref("\0\0\x80?", 4), 3.0f));
+  s.Add("call_tensor_as_bin", MsgType::kCall, "tensor", 11,
+        std::make_tuple(msgpack::type::raw_ref("\0\0\x80?", 4), 3.0f));  // 1.0f as bin
   s.Add("call_nested", MsgType::kCall, "nested", 12, std::make_tuple(std::vector{m, m}));
   s.Add("call_handle", MsgType::kCall, "handle", 13, std::make_tuple(std::make_tuple(ActorId(1, 2), "fuzz.FuzzActor")));
   s.Add("call_error", MsgType::kCall, "error", 14, std::make_tuple(Error{ErrorCode::kTimeout, "late"}));
