@@ -144,6 +144,43 @@ struct Frame0 {
   msgpack::object_handle handle;
 };
 
+constexpr int kMaxDepth = 32;
+
+// msgpack::unpack allocates a container's elements when it reads the count,
+// before it knows whether the data holds them (and its zone rounds the chunk
+// up to a power of two), so five bytes declaring 2^32 map entries reserve
+// gigabytes. This pass parses without allocating and accepts only a frame
+// that is exactly one object, nested at most kMaxDepth deep, whose
+// containers declare at most as many elements as the frame has bytes in
+// total (every element takes a byte). Unpacking then allocates in proportion
+// to what the frame really holds.
+class HeaderPrecheck : public msgpack::null_visitor {
+ public:
+  explicit HeaderPrecheck(uint64_t bytes) : budget_(bytes) {}
+  bool start_array(uint32_t n) { return Open(n); }
+  bool end_array() { return Close(); }
+  bool start_map(uint32_t n) { return Open(2 * static_cast<uint64_t>(n)); }
+  bool end_map() { return Close(); }
+  bool too_big() const { return too_big_; }
+
+ private:
+  bool Open(uint64_t n) {
+    if (n > budget_ || ++depth_ > kMaxDepth) {
+      too_big_ = true;
+      return false;
+    }
+    budget_ -= n;
+    return true;
+  }
+  bool Close() {
+    --depth_;
+    return true;
+  }
+  uint64_t budget_;
+  int depth_ = 0;
+  bool too_big_ = false;
+};
+
 }  // namespace
 
 Result<WireMessage> DecodeMessage(std::vector<zmq::message_t>&& frames) {
@@ -154,10 +191,18 @@ Result<WireMessage> DecodeMessage(std::vector<zmq::message_t>&& frames) {
   size_t size = f0->frame.size();
   if (size == 0) return Bad("empty header frame");
   // Every element needs at least one byte, so no count in a valid header can
-  // exceed the frame size; the limits stop huge allocations on bad input.
-  msgpack::unpack_limit limit(size, size, size, size, size, 32);
+  // exceed the frame size; the precheck and the limits stop huge allocations
+  // on bad input.
+  msgpack::unpack_limit limit(size, size, size, size, size, kMaxDepth);
   try {
+    HeaderPrecheck check(size);
     size_t off = 0;
+    if (!msgpack::parse(data, size, off, check)) {
+      return Bad(check.too_big() ? "header declares more elements than it has bytes, or nests too deep"
+                                 : "header is not msgpack");
+    }
+    if (off != size) return Bad("trailing bytes after header");
+    off = 0;
     f0->handle = msgpack::unpack(data, size, off, nullptr, nullptr, limit);
     if (off != size) return Bad("trailing bytes after header");
   } catch (const std::exception& e) {
