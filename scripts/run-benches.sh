@@ -15,6 +15,6 @@ run() {  # name, binary, args...
     echo "== $name: $build/$1 not built, skipped" >&2
   fi
 }
-run runtime bench/runtime/runtime_bench "$out/runtime.json"
-run trainer bench/trainer/trainer_bench "$out/trainer.json"
-run algorithms bench/actors/algorithms_bench "$out/algorithms.json"
+run runtime bench/runtime/runtime_bench --out "$out/runtime.json"
+run trainer bench/trainer/trainer_bench --out "$out/trainer.json"
+run algorithms bench/actors/algorithms_bench --out "$out/algorithms.json"

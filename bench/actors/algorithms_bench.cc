@@ -1,8 +1,10 @@
 // Compares the five algorithms under the same injected link delay and the
 // same stragglers: 4 workers, Fashion-MNIST, embedded cluster. Prints JSON
-// (and writes it to argv[1], if given) with, per algorithm, the blocked share,
+// (and writes it to --out FILE) with, per algorithm, the blocked share,
 // wall time per iteration and final accuracy, and the ratio of
 // Overlap-Local-SGD's per-iteration time to its no-delay time.
+// Usage: algorithms_bench [--out FILE]; OLSGD_BENCH_QUICK=1 for a short run,
+// OLSGD_BENCH_WORKERS=N to change the worker count (default 4).
 //
 // Two modes, because a machine may have fewer cores than workers:
 // - "real": every step is the real MLP step. With fewer cores than trainers,
@@ -169,6 +171,8 @@ int main(int argc, char** argv) {
   out["emulated"] = RunMode(true, quick, workers);
   out["real"] = RunMode(false, quick, workers);
   std::cout << out.dump(2) << std::endl;
-  if (argc > 1) std::ofstream(argv[1]) << out.dump(2) << "\n";
+  for (int i = 1; i + 1 < argc; ++i) {
+    if (std::string(argv[i]) == "--out") std::ofstream(argv[i + 1]) << out.dump(2) << "\n";
+  }
   return 0;
 }
