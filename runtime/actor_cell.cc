@@ -16,6 +16,21 @@ Runtime*& CurrentRuntime() {
   return rt;
 }
 
+ScheduleBatch*& CurrentScheduleBatch() {
+  thread_local ScheduleBatch* batch = nullptr;
+  return batch;
+}
+
+void ScheduleBatch::Flush() {
+  // Swap first: a failed Schedule rejects messages, and their callbacks may
+  // enqueue (and so defer) more.
+  while (!cells_.empty()) {
+    std::vector<std::shared_ptr<ActorCell>> cells;
+    cells.swap(cells_);
+    for (auto& c : cells) c->Schedule();
+  }
+}
+
 Runtime* CurrentRuntimeForHandles() { return CurrentRuntime(); }
 
 namespace {
@@ -150,7 +165,13 @@ bool ActorCell::Enqueue(std::unique_ptr<Message> m) {
       schedule = true;
     }
   }
-  if (schedule) Schedule();
+  if (schedule) {
+    if (ScheduleBatch* b = CurrentScheduleBatch()) {
+      b->Add(shared_from_this());
+    } else {
+      Schedule();
+    }
+  }
   return true;
 }
 

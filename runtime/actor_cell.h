@@ -92,6 +92,7 @@ class ActorCell : public std::enable_shared_from_this<ActorCell> {
   void StopOwnThread();
 
  private:
+  friend class ScheduleBatch;
   enum class State { kRunning, kStopping, kStopped };
   void Schedule();
   void HandleFailure();
@@ -122,6 +123,27 @@ class ActorCell : public std::enable_shared_from_this<ActorCell> {
   std::atomic<State> state_{State::kRunning};
   ActorCounters counters_;
 };
+
+// Defers the executor wake-ups that Enqueue on this thread would make until
+// the batch is flushed. The I/O thread opens one around each drain of its
+// socket, so a burst of N messages for an idle actor costs one hand-off to
+// the pool (one futex wake, one context switch) instead of up to N. Only the
+// wake-up is deferred: messages are in the mailbox, in order, at once.
+class ScheduleBatch {
+ public:
+  ScheduleBatch() = default;
+  ~ScheduleBatch() { Flush(); }
+  ScheduleBatch(const ScheduleBatch&) = delete;
+  ScheduleBatch& operator=(const ScheduleBatch&) = delete;
+  void Add(std::shared_ptr<ActorCell> cell) { cells_.push_back(std::move(cell)); }
+  // Schedules every deferred cell (in the order they became runnable).
+  void Flush();
+
+ private:
+  std::vector<std::shared_ptr<ActorCell>> cells_;
+};
+// The batch Enqueue defers into on this thread (nullptr: schedule at once).
+ScheduleBatch*& CurrentScheduleBatch();
 
 // The cell whose message runs on this thread (nullptr outside actors).
 ActorCell*& CurrentCell();

@@ -1,7 +1,9 @@
 #include "runtime/codec.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace olsgd::rt::detail {
 
@@ -40,6 +42,39 @@ const char* MsgTypeName(MsgType t) {
     case MsgType::kHeartbeat: return "heartbeat";
   }
   return "unknown";
+}
+
+namespace {
+struct ScratchSlot {
+  msgpack::sbuffer buf{256};
+  bool busy = false;
+};
+ScratchSlot& ThreadScratch() {
+  thread_local ScratchSlot slot;
+  return slot;
+}
+}  // namespace
+
+ScratchBuffer::ScratchBuffer() {
+  ScratchSlot& s = ThreadScratch();
+  owned_ = s.busy;
+  if (owned_) {
+    buf_ = new msgpack::sbuffer(256);
+  } else {
+    s.busy = true;
+    s.buf.clear();
+    buf_ = &s.buf;
+  }
+}
+
+ScratchBuffer::~ScratchBuffer() {
+  if (owned_) {
+    delete buf_;
+    return;
+  }
+  ScratchSlot& s = ThreadScratch();
+  if (s.buf.size() > 64 * 1024) s.buf = msgpack::sbuffer(256);
+  s.busy = false;
 }
 
 void FrameBudget::Release(int64_t n) {
@@ -85,7 +120,11 @@ void FreeBufferFrame(void* data, void* hint) {
 std::vector<zmq::message_t> EncodeMessage(const WireHeader& h, const msgpack::sbuffer& body,
                                           const std::vector<Tensor>& tensors,
                                           const std::shared_ptr<FrameBudget>& budget) {
-  msgpack::sbuffer head(64 + h.method.size() + body.size() + 10 * tensors.size());
+  // The header fields go into a per-thread scratch buffer (nothing here
+  // re-enters), then header and body are copied once into the frame: one
+  // allocation per small message instead of a buffer plus the frame.
+  thread_local msgpack::sbuffer head(256);
+  head.clear();
   msgpack::packer<msgpack::sbuffer> p(head);
   p.pack_array(9);
   p.pack_uint8(kWireVersion);
@@ -98,23 +137,27 @@ std::vector<zmq::message_t> EncodeMessage(const WireHeader& h, const msgpack::sb
   p.pack_uint64(h.request_id);
   p.pack_array(static_cast<uint32_t>(tensors.size()));
   for (const auto& t : tensors) p.pack_uint64(t.size_bytes());
-  if (body.size() == 0) {
-    p.pack_nil();
-  } else {
-    head.write(body.data(), body.size());
-  }
+  if (body.size() == 0) p.pack_nil();
+  const size_t n = head.size() + body.size();
 
   std::vector<zmq::message_t> frames;
   frames.reserve(1 + tensors.size());
-  if (head.size() >= kZeroCopyMin) {
-    size_t n = head.size();
-    char* data = head.release();
+  if (n >= kZeroCopyMin) {
+    char* data = static_cast<char*>(std::malloc(n));
+    if (!data) throw std::bad_alloc();
+    std::memcpy(data, head.data(), head.size());
+    if (body.size() > 0) std::memcpy(data + head.size(), body.data(), body.size());
     auto* hint = new BufferFrameHint{budget, static_cast<int64_t>(n)};
     if (budget) budget->in_flight.fetch_add(hint->bytes, std::memory_order_acq_rel);
     frames.emplace_back(data, n, &FreeBufferFrame, hint);
   } else {
-    frames.emplace_back(head.data(), head.size());
+    zmq::message_t f(n);
+    char* data = static_cast<char*>(f.data());
+    std::memcpy(data, head.data(), head.size());
+    if (body.size() > 0) std::memcpy(data + head.size(), body.data(), body.size());
+    frames.push_back(std::move(f));
   }
+  if (head.size() > 64 * 1024) head = msgpack::sbuffer(256);  // a huge method list: don't keep it
   for (const auto& t : tensors) {
     if (t.size_bytes() == 0) {
       frames.emplace_back();
@@ -139,9 +182,15 @@ bool AsU64(const msgpack::object& o, uint64_t* out) {
   return true;
 }
 
+// Frame 0 and the zone its decoded objects live in. The zone starts at a
+// size fitted to the frame rather than msgpack's default 8 KiB chunk (an
+// 8 KiB malloc per message, freed on another thread, was the largest cost
+// of receiving small messages), and strings, binaries and ext values point
+// into the frame instead of being copied: the frame lives as long as the zone.
 struct Frame0 {
+  explicit Frame0(size_t zone_chunk) : zone(zone_chunk) {}
   zmq::message_t frame;
-  msgpack::object_handle handle;
+  msgpack::zone zone;
 };
 
 constexpr int kMaxDepth = 32;
@@ -181,19 +230,29 @@ class HeaderPrecheck : public msgpack::null_visitor {
   bool too_big_ = false;
 };
 
+size_t ZoneChunkFor(size_t frame_size) {
+  // A header is 9 objects and an array of tensor sizes; a body rarely has
+  // more objects than bytes/4. The zone grows by itself when it needs more.
+  constexpr size_t kMin = 256, kMax = 8192;
+  return std::min(kMax, std::max(kMin, frame_size * 4));
+}
+
+bool ReferenceFrame(msgpack::type::object_type, size_t, void*) { return true; }
+
 }  // namespace
 
 Result<WireMessage> DecodeMessage(std::vector<zmq::message_t>&& frames) {
   if (frames.empty()) return Bad("no frames");
-  auto f0 = std::make_shared<Frame0>();
+  size_t size = frames[0].size();
+  if (size == 0) return Bad("empty header frame");
+  auto f0 = std::make_shared<Frame0>(ZoneChunkFor(size));
   f0->frame = std::move(frames[0]);
   const char* data = static_cast<const char*>(f0->frame.data());
-  size_t size = f0->frame.size();
-  if (size == 0) return Bad("empty header frame");
   // Every element needs at least one byte, so no count in a valid header can
   // exceed the frame size; the precheck and the limits stop huge allocations
   // on bad input.
   msgpack::unpack_limit limit(size, size, size, size, size, kMaxDepth);
+  msgpack::object o;
   try {
     HeaderPrecheck check(size);
     size_t off = 0;
@@ -203,12 +262,11 @@ Result<WireMessage> DecodeMessage(std::vector<zmq::message_t>&& frames) {
     }
     if (off != size) return Bad("trailing bytes after header");
     off = 0;
-    f0->handle = msgpack::unpack(data, size, off, nullptr, nullptr, limit);
+    o = msgpack::unpack(f0->zone, data, size, off, &ReferenceFrame, nullptr, limit);
     if (off != size) return Bad("trailing bytes after header");
   } catch (const std::exception& e) {
     return Bad(std::string("header is not msgpack: ") + e.what());
   }
-  const msgpack::object& o = f0->handle.get();
   if (o.type != msgpack::type::ARRAY || o.via.array.size != 9) return Bad("header is not a 9-element array");
   const msgpack::object* a = o.via.array.ptr;
   uint64_t version, type, src_node, src, dst, req;

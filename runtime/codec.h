@@ -78,6 +78,22 @@ struct FrameBudget {
   void Release(int64_t n);
 };
 
+// A per-thread buffer to pack one outgoing body into, reused from send to
+// send so a tell costs no buffer allocation. Nested use on one thread gets
+// a fresh buffer; a buffer that grew past 64 KiB is not kept.
+class ScratchBuffer {
+ public:
+  ScratchBuffer();
+  ~ScratchBuffer();
+  ScratchBuffer(const ScratchBuffer&) = delete;
+  ScratchBuffer& operator=(const ScratchBuffer&) = delete;
+  msgpack::sbuffer& get() { return *buf_; }
+
+ private:
+  msgpack::sbuffer* buf_;
+  bool owned_;
+};
+
 // Builds the frames of a message. `body` must be one packed msgpack object.
 // Tensor frames (and a large frame 0) are zero-copy and charged to `budget`
 // (may be null) until libzmq frees them.

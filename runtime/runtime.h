@@ -230,6 +230,7 @@ class Runtime {
   std::unique_ptr<TimerQueue> timers_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<detail::Transport> transport_;
+  detail::ScheduleBatch io_batch_;  // the I/O thread's deferred wake-ups (only that thread)
   std::unique_ptr<detail::Directory> directory_;  // head and embedded only
 
   mutable std::shared_mutex actors_mu_;

@@ -125,7 +125,8 @@ Status SendRemoteMethod(Runtime* rt, ActorId to, M A::*method, const Tuple& args
     return Error{ErrorCode::kUnknownMethod,
                  std::string("method not registered in ") + A::kTypeName + "::DefineMethods"};
   }
-  msgpack::sbuffer body(256);
+  ScratchBuffer scratch;
+  msgpack::sbuffer& body = scratch.get();
   std::vector<Tensor> tensors;
   try {
     PackValue(body, tensors, args);

@@ -69,10 +69,17 @@ void Runtime::StartNetwork() {
   to.linger_ms = options_.linger_ms;
   to.max_outgoing_bytes_per_peer = options_.max_outgoing_bytes_per_peer;
   to.send_timeout = options_.send_timeout;
-  transport_ = std::make_unique<detail::Transport>(to, [this](WireMessage& m) {
-    detail::RuntimeScope rs(this);
-    OnWire(m);
-  });
+  transport_ = std::make_unique<detail::Transport>(
+      to,
+      [this](WireMessage& m) {
+        detail::RuntimeScope rs(this);
+        detail::CurrentScheduleBatch() = &io_batch_;
+        OnWire(m);
+      },
+      [this] {
+        detail::CurrentScheduleBatch() = nullptr;
+        io_batch_.Flush();
+      });
   Status s = transport_->Start();
   if (!s.ok()) {
     transport_.reset();

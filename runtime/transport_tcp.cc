@@ -10,8 +10,8 @@
 
 namespace olsgd::rt::detail {
 
-Transport::Transport(Options options, Handler handler)
-    : options_(std::move(options)), handler_(std::move(handler)), ctx_(1) {}
+Transport::Transport(Options options, Handler handler, DrainedHook drained)
+    : options_(std::move(options)), handler_(std::move(handler)), drained_(std::move(drained)), ctx_(1) {}
 
 Transport::~Transport() { Stop(); }
 
@@ -160,15 +160,20 @@ void Transport::Loop() {
       ssize_t n = read(wake_fd_, &v, sizeof v);
       (void)n;
     }
-    if (items[0].revents & ZMQ_POLLIN) Drain();
+    if (items[0].revents & ZMQ_POLLIN) {
+      Drain();
+      if (drained_) drained_();
+    }
   }
   router_->close();
   router_.reset();
 }
 
 void Transport::Drain() {
-  std::vector<zmq::message_t> frames;
-  for (int budget = 0; budget < 4096 && !stop_.load(std::memory_order_relaxed); ++budget) {
+  // One vector for every message: DecodeMessage moves the frames out and
+  // leaves the storage here, so a message costs no vector allocation.
+  std::vector<zmq::message_t>& frames = frames_;
+  for (int budget = 0; budget < kDrainBudget && !stop_.load(std::memory_order_relaxed); ++budget) {
     frames.clear();
     zmq::message_t identity;
     try {
@@ -190,7 +195,7 @@ void Transport::Drain() {
     received_.fetch_add(1, std::memory_order_relaxed);
     bytes_received_.fetch_add(bytes, std::memory_order_relaxed);
     Result<WireMessage> m = DecodeMessage(std::move(frames));
-    frames = std::vector<zmq::message_t>();
+    frames.clear();
     if (!m.ok()) {
       decode_errors_.fetch_add(1, std::memory_order_relaxed);
       Log().warn("rejected a message ({} bytes): {}", bytes, m.error().message);

@@ -49,8 +49,12 @@ class Transport {
   };
   // Runs on the I/O thread for each decoded message.
   using Handler = std::function<void(WireMessage&)>;
+  // Runs on the I/O thread after each drain of the socket (a burst of up to
+  // kDrainBudget messages), so the handler can batch work across a burst.
+  using DrainedHook = std::function<void()>;
+  static constexpr int kDrainBudget = 4096;
 
-  Transport(Options options, Handler handler);
+  Transport(Options options, Handler handler, DrainedHook drained = nullptr);
   ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
@@ -89,6 +93,8 @@ class Transport {
 
   Options options_;
   Handler handler_;
+  DrainedHook drained_;
+  std::vector<zmq::message_t> frames_;  // Drain's scratch; only the I/O thread
   zmq::context_t ctx_;
   std::unique_ptr<zmq::socket_t> router_;
   int wake_fd_ = -1;
