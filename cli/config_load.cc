@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -49,27 +50,37 @@ class Loader {
     frames_.pop_back();
   }
 
-  template <class T>
-  void Field(const char* key, T& value) {
+  // A key of the current mapping, with its dotted path and source location.
+  struct Located {
+    YAML::Node node;
+    std::string path;
+    std::string where;
+  };
+
+  // Marks `key` as known in the current mapping; if it is present, records
+  // where it came from and returns it.
+  std::optional<Located> Locate(const char* key) {
     Frame& f = frames_.back();
     f.known.push_back(key);
-    if (IsEmpty(f.node) || !Get(f.node, key)) return;
-    const YAML::Node node = Get(f.node, key);
-    const std::string path = Join(f.path, key);
-    const std::string where = WhereOf(path, KeyNode(f.node, key));
-    sources_.Set(path, where);
-    ReadValue(node, ScalarContext{path, where}, value);
+    if (IsEmpty(f.node) || !Get(f.node, key)) return std::nullopt;
+    Located l{Get(f.node, key), Join(f.path, key), ""};
+    l.where = WhereOf(l.path, KeyNode(f.node, key));
+    sources_.Set(l.path, l.where);
+    return l;
+  }
+
+  template <class T>
+  void Field(const char* key, T& value) {
+    if (auto l = Locate(key)) ReadValue(l->node, ScalarContext{l->path, l->where}, value);
   }
 
   template <class Fn>
   void Section(const char* key, Fn body) {
-    Frame& f = frames_.back();
-    f.known.push_back(key);
-    if (IsEmpty(f.node) || !Get(f.node, key)) return;
-    const YAML::Node node = Get(f.node, key);
-    const std::string path = Join(f.path, key);
-    const std::string where = WhereOf(path, KeyNode(f.node, key));
-    sources_.Set(path, where);
+    const std::optional<Located> l = Locate(key);
+    if (!l) return;
+    const YAML::Node& node = l->node;
+    const std::string& path = l->path;
+    const std::string& where = l->where;
     if (node.IsNull()) return;
     if (!node.IsMap()) {
       throw ConfigError(where, path + " must be a mapping of keys, got " + DescribeNode(node));
