@@ -17,13 +17,16 @@ std::vector<std::pair<size_t, size_t>> SplitEvenly(size_t n, int k) {
   return out;
 }
 
+double StepsPerEpoch(const ExperimentSpec& spec, int64_t train_samples) {
+  const int workers = std::max(spec.cluster.workers, 1);
+  return std::max(1.0, static_cast<double>(train_samples) / workers /
+                           std::max(spec.training.batch_size, 1));
+}
+
 RunPlan MakeRunPlan(const ExperimentSpec& spec, int64_t train_samples, size_t num_params) {
   RunPlan plan;
-  const int workers = std::max(spec.cluster.workers, 1);
   const int tau = spec.algorithm.name == "sync_sgd" ? 1 : std::max(spec.algorithm.tau, 1);
-  // One epoch = each worker passes once over its own (average-sized) shard.
-  plan.steps_per_epoch = std::max(
-      1.0, static_cast<double>(train_samples) / workers / std::max(spec.training.batch_size, 1));
+  plan.steps_per_epoch = StepsPerEpoch(spec, train_samples);
   int64_t steps = spec.training.steps > 0
                       ? spec.training.steps
                       : static_cast<int64_t>(std::ceil(spec.training.epochs * plan.steps_per_epoch));

@@ -26,6 +26,10 @@ struct RunPlan {
   }
 };
 
+// Local steps per worker per epoch: each worker passes once over its own
+// (average-sized) shard of `train_samples`.
+double StepsPerEpoch(const ExperimentSpec& spec, int64_t train_samples);
+
 // `train_samples` is the size of the whole training set (all shards);
 // `num_params` the model's parameter count. sync_sgd is planned with tau = 1.
 RunPlan MakeRunPlan(const ExperimentSpec& spec, int64_t train_samples, size_t num_params);

@@ -40,10 +40,8 @@ TrainerActor::TrainerActor(std::string spec_json, int worker)
       stragglers_(spec_.injection.stragglers, worker, spec_.seed) {
   auto data = LoadSplit(spec_.data, spec_.seed, train::Split::kTrain);
   const int64_t train_samples = data->n;
-  // Steps per epoch are planned before the model exists; the plan's shard
-  // slices are filled in once the parameter count is known.
-  plan_ = MakeRunPlan(spec_, train_samples, 0);
-  local_ = std::make_unique<LocalWorker>(spec_, worker, std::move(data), plan_.steps_per_epoch);
+  local_ = std::make_unique<LocalWorker>(spec_, worker, std::move(data),
+                                         StepsPerEpoch(spec_, train_samples));
   plan_ = MakeRunPlan(spec_, train_samples, local_->num_params());
   x0_.assign(local_->params().begin(), local_->params().end());
   contribution_.resize(x0_.size());

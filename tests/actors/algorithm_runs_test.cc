@@ -24,7 +24,7 @@ TEST(AlgorithmRunsTest, OverlapWithOneWorkerTauOneAlphaZeroIsSerialSgd) {
   ASSERT_EQ(out.summary.status, "completed") << out.summary.failure;
 
   auto data = LoadSplit(spec.data, spec.seed, train::Split::kTrain);
-  LocalWorker serial(spec, 0, data, MakeRunPlan(spec, data->n, 1).steps_per_epoch);
+  LocalWorker serial(spec, 0, data, StepsPerEpoch(spec, data->n));
   for (int64_t s = 0; s < spec.training.steps; ++s) serial.LocalStep();
   const std::vector<float> expected(serial.params().begin(), serial.params().end());
   ASSERT_EQ(out.final_models.at(0).size(), expected.size());
