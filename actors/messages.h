@@ -4,7 +4,7 @@
 #ifndef OLSGD_ACTORS_MESSAGES_H_
 #define OLSGD_ACTORS_MESSAGES_H_
 
-#include <msgpack.hpp>
+#include "runtime/msgpack_safe.h"
 
 #include <cstdint>
 #include <string>

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include <msgpack.hpp>
+#include "runtime/msgpack_safe.h"
 #include <zmq.hpp>
 
 #include "runtime/error.h"

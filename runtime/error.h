@@ -10,7 +10,7 @@
 #include <utility>
 #include <variant>
 
-#include <msgpack.hpp>
+#include "runtime/msgpack_safe.h"
 
 namespace olsgd::rt {
 

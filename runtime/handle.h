@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include <msgpack.hpp>
+#include "runtime/msgpack_safe.h"
 
 #include "runtime/error.h"
 #include "runtime/future.h"

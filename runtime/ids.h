@@ -8,7 +8,7 @@
 #include <functional>
 #include <string>
 
-#include <msgpack.hpp>
+#include "runtime/msgpack_safe.h"
 
 namespace olsgd::rt {
 

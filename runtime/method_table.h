@@ -27,7 +27,7 @@
 #include <utility>
 #include <vector>
 
-#include <msgpack.hpp>
+#include "runtime/msgpack_safe.h"
 
 #include "runtime/error.h"
 #include "runtime/future.h"

@@ -12,11 +12,6 @@
 namespace olsgd::rt {
 namespace detail {
 
-struct CountingStream {
-  uint64_t n = 0;
-  void write(const char*, size_t len) { n += len; }
-};
-
 // Bytes `v` occupies as a message: its msgpack size plus its tensors' bytes.
 // Counts without copying anything.
 template <class T>

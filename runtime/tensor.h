@@ -16,7 +16,7 @@
 #include <span>
 #include <vector>
 
-#include <msgpack.hpp>
+#include "runtime/msgpack_safe.h"
 
 namespace olsgd::rt {
 

@@ -225,5 +225,29 @@ TEST(WireDecoderTest, MismatchedBodiesDecodeAndAreHandled) {
   EXPECT_TRUE(call("nope", Pack(std::make_tuple())));  // unknown method
 }
 
+// Fuzzer finding: a uint64 near 2^64 unpacked into a double rounds to
+// exactly 2^64, and msgpack-cxx's own pack_double converted that to uint64
+// out of range (UB). runtime/msgpack_safe.h replaces it; 2^64 must now pack
+// as a float64 and come back unchanged, and every other value as before.
+TEST(WireDecoderTest, RegressionRealsAtTwoToThe64PackWithoutOverflow) {
+  const double two64 = 18446744073709551616.0;
+  for (double d : {two64, -two64, 9223372036854775808.0, -9223372036854775808.0, 1.5, -3.0, 0.0, 42.0,
+                   18446744073709549568.0 /* largest double below 2^64 */}) {
+    std::string bytes = Pack(d);
+    msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size());
+    EXPECT_EQ(oh.get().as<double>(), d) << d;
+  }
+  EXPECT_EQ(static_cast<uint8_t>(Pack(two64)[0]), 0xcb) << "2^64 must pack as float64";
+  EXPECT_EQ(static_cast<uint8_t>(Pack(42.0)[0]), 42) << "integral doubles still pack as integers";
+  EXPECT_EQ(static_cast<uint8_t>(Pack(static_cast<float>(two64))[0]), 0xca) << "2^64 must pack as float32";
+  EXPECT_EQ(static_cast<uint8_t>(Pack(-9223372036854775808.0)[0]), 0xd3) << "-2^63 packs as int64";
+  // The fuzzer's input itself: a call to `tuple` whose reply carries 2^64.
+  std::string in = Bytes({0x0,  0x2e, 0x0,  0x0,  0x0,  0x99, 0x1,  0x2,  0x1,  0xcf, 0x0,  0x0,  0x0,  0x1,
+                          0x0,  0x0,  0x0,  0x7,  0x3,  0xa5, 0x74, 0x75, 0x70, 0x6c, 0x65, 0x10, 0x90, 0x91,
+                          0x93, 0xa1, 0x78, 0xcf, 0x0,  0x0,  0x25, 0x3,  0x0,  0x0,  0x0,  0x1,  0x92, 0xcf,
+                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3,  0x9});
+  (void)RunInput(reinterpret_cast<const uint8_t*>(in.data()), in.size());
+}
+
 }  // namespace
 }  // namespace olsgd::rt::fuzz
