@@ -18,6 +18,10 @@ struct RunOptions {
   // Trainers also report the vectors of every boundary (x before and after,
   // what they received, what they sent), for tests of the algorithms' math.
   bool record_vectors = false;
+  // Checkpoints (issue 6): the folder they are written to ("" = none), and a
+  // checkpoint folder to continue from ("" = a fresh start).
+  std::string checkpoint_dir;
+  std::string resume_from;
 };
 
 // Throws std::runtime_error (with a message naming the file or key) for

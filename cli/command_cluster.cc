@@ -42,6 +42,4 @@ int WorkerCommand(const WorkerArgs& args, const CommandEnv& env) {
   return NotYet(env, "olsgd worker");
 }
 
-int KeygenCommand(const KeygenArgs&, const CommandEnv& env) { return NotYet(env, "olsgd keygen"); }
-
 }  // namespace olsgd::cli
