@@ -33,6 +33,7 @@
 
 #include "runtime/codec.h"
 #include "runtime/stats.h"
+#include "runtime/zap_handler.h"
 
 namespace olsgd::rt::detail {
 
@@ -46,6 +47,15 @@ class Transport {
     int linger_ms = 2000;
     uint64_t max_outgoing_bytes_per_peer = uint64_t{1} << 30;
     std::chrono::milliseconds send_timeout{30000};
+    // CURVE (all Z85): the ROUTER is a CURVE server with this key pair, each
+    // DEALER a CURVE client with it, dialing servers whose public key is
+    // `curve_server_key`. `authorize` decides which client keys the ZAP
+    // handler lets in.
+    bool curve = false;
+    std::string curve_public_key, curve_secret_key, curve_server_key;
+    std::function<bool(const std::string& z85_key)> authorize;
+    // With an interval > 0 the I/O thread calls the tick hook about this often.
+    std::chrono::milliseconds tick_interval{0};
   };
   // Runs on the I/O thread for each decoded message.
   using Handler = std::function<void(WireMessage&)>;
@@ -53,8 +63,11 @@ class Transport {
   // kDrainBudget messages), so the handler can batch work across a burst.
   using DrainedHook = std::function<void()>;
   static constexpr int kDrainBudget = 4096;
+  // Runs on the I/O thread every tick_interval; `backlog` is true when the
+  // last drain stopped at its budget (more input is waiting).
+  using TickHook = std::function<void(bool backlog)>;
 
-  Transport(Options options, Handler handler, DrainedHook drained = nullptr);
+  Transport(Options options, Handler handler, DrainedHook drained = nullptr, TickHook tick = nullptr);
   ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
@@ -71,8 +84,10 @@ class Transport {
   void RemovePeer(NodeId id);
 
   // Sends one message to node `to`; blocks up to the send timeout under
-  // backpressure. Thread-safe.
-  Status Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& body, const std::vector<Tensor>& tensors);
+  // backpressure. Thread-safe. With `dontwait` it never blocks: a full queue
+  // or a peer busy with another sender gives kBackpressure at once.
+  Status Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& body, const std::vector<Tensor>& tensors,
+              bool dontwait = false);
 
   // Joins the I/O thread, closes every socket and the context. Idempotent.
   void Stop();
@@ -87,15 +102,19 @@ class Transport {
     std::string address;
     std::unique_ptr<zmq::socket_t> dealer;
     std::shared_ptr<FrameBudget> budget = std::make_shared<FrameBudget>();
+    std::atomic<bool> closed{false};  // removed: blocked senders give up
   };
   void Loop();
-  void Drain();
+  bool Drain();  // true if it stopped at its budget
+  void SetupCurveClient(zmq::socket_t& s);
 
   Options options_;
   Handler handler_;
   DrainedHook drained_;
+  TickHook tick_;
   std::vector<zmq::message_t> frames_;  // Drain's scratch; only the I/O thread
   zmq::context_t ctx_;
+  std::unique_ptr<ZapHandler> zap_;  // with CURVE; only the I/O thread after Start
   std::unique_ptr<zmq::socket_t> router_;
   int wake_fd_ = -1;
   std::string endpoint_, advertised_;
