@@ -372,7 +372,14 @@ void Runtime::OnWire(WireMessage& m) {
       return;
     }
     case MsgType::kHeartbeat:
-      return;  // the I/O thread's handler noted the sign of life
+      // The I/O thread's handler noted the sign of life. A node whose own
+      // heartbeats are off answers, so a peer that has them on does not
+      // declare it lost.
+      if (!heartbeats_on_.load(std::memory_order_relaxed) && m.src_node != kNoNode) {
+        WireHeader h{MsgType::kHeartbeat, node_id(), ActorId(node_id(), 0), ActorId(), "", 0};
+        (void)transport_->Send(m.src_node, h, Pack(msgpack::type::nil_t()), {}, /*dontwait=*/true);
+      }
+      return;
     default:
       HandleSystem(m);
   }
@@ -389,25 +396,28 @@ void Runtime::HandleSystem(WireMessage& m) {
         // Held until the new node has its link rules, so that a concurrent
         // SetLinkModel either reaches it here or in its broadcast.
         std::lock_guard rules_lock(link_rules_mu_);
+        bool taken = false;
         {
           std::lock_guard lock(nodes_mu_);
           id = next_node_id_;
           if (info.name.empty()) info.name = "node" + std::to_string(id);
-          for (const auto& [nid, n] : nodes_) {
-            if (n.name == info.name) {
-              // Answer through a temporary peer entry so the joiner hears why.
-              transport_->SetPeer(kNoNode, info.address);
-              WireMessage req = m;
-              req.src_node = kNoNode;
-              ReplyWire(req, Error{ErrorCode::kAlreadyExists, "node name '" + info.name + "' is taken"});
-              transport_->RemovePeer(kNoNode);
-              return;
-            }
+          for (const auto& [nid, n] : nodes_) taken |= n.name == info.name;
+          if (!taken) {
+            info.id = id;
+            ++next_node_id_;  // ids are never reused, so a lost node's id stays lost
+            nodes_[id] = info;
+            for (const auto& [nid, n] : nodes_) table.push_back(n);
           }
-          info.id = id;
-          ++next_node_id_;  // ids are never reused, so a lost node's id stays lost
-          nodes_[id] = info;
-          for (const auto& [nid, n] : nodes_) table.push_back(n);
+        }
+        if (taken) {
+          // Answer through a temporary peer entry so the joiner hears why
+          // (outside nodes_mu_: a send through a link model takes it).
+          transport_->SetPeer(kNoNode, info.address);
+          WireMessage req = m;
+          req.src_node = kNoNode;
+          ReplyWire(req, Error{ErrorCode::kAlreadyExists, "node name '" + info.name + "' is taken"});
+          transport_->RemovePeer(kNoNode);
+          return;
         }
         transport_->SetPeer(id, info.address);
         Log().info("node {} (id {}) joined from {}", info.name, id, info.address);

@@ -182,6 +182,19 @@ TEST(Liveness, CleanLeavesAreReportedAsLeft) {
   w2->Shutdown();
 }
 
+TEST(Liveness, ANodeWithHeartbeatsOffAnswersThem) {
+  LostLog head_lost, w_lost;
+  RuntimeOptions plain{.listen = "tcp://127.0.0.1:0"};
+  plain.on_node_lost = head_lost.Hook();
+  auto head = Runtime::Start(plain);  // heartbeats off
+  auto w = Runtime::Start(WithHeartbeat({.join = head->address(), .node_name = "w"}, w_lost));
+  std::this_thread::sleep_for(4s);  // longer than the worker's timeout, no other traffic
+  EXPECT_EQ(w_lost.count(kHeadNode), 0u);
+  EXPECT_EQ(w->Nodes().size(), 2u);
+  w->Shutdown();
+  head->Shutdown();
+}
+
 TEST(Liveness, TimeoutMustExceedInterval) {
   RuntimeOptions o{.listen = "tcp://127.0.0.1:0"};
   o.heartbeat = {.interval = 1000ms, .timeout = 500ms};
