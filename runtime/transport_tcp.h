@@ -16,6 +16,11 @@
 // to the sender; a received message for an unknown actor is counted, logged,
 // and answered with an error if it was a call. ROUTER_MANDATORY is set on the
 // ROUTER so that any reply sent through it to a vanished peer fails loudly.
+//
+// With CURVE (Options::curve) the ROUTER is a CURVE server and every DEALER a
+// CURVE client; the node's ZapHandler, polled by the I/O thread, decides
+// which client keys get in. With a tick interval the I/O thread also calls
+// the tick hook (heartbeats) about that often.
 #ifndef OLSGD_RUNTIME_TRANSPORT_TCP_H_
 #define OLSGD_RUNTIME_TRANSPORT_TCP_H_
 
