@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include <zmq.h>
@@ -49,7 +50,20 @@ Status Transport::Start() {
     router_->set(zmq::sockopt::linger, 0);
     router_->bind(options_.listen);
     endpoint_ = router_->get(zmq::sockopt::last_endpoint);
+    if (options_.curve) {
+      // Peers that fail the handshake (plaintext, wrong server key) never
+      // reach ZAP; the socket monitor tells us about them.
+      const char* kMonitor = "inproc://olsgd.router-monitor";
+      if (zmq_socket_monitor(router_->handle(), kMonitor,
+                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0) {
+        throw zmq::error_t();
+      }
+      monitor_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::pair);
+      monitor_->set(zmq::sockopt::linger, 0);
+      monitor_->connect(kMonitor);
+    }
   } catch (const zmq::error_t& e) {
+    monitor_.reset();
     router_.reset();
     if (zap_) zap_->Close();
     zap_.reset();
@@ -200,10 +214,11 @@ Status Transport::Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& b
 
 void Transport::Loop() {
   pthread_setname_np(pthread_self(), "olsgd-io");
-  zmq::pollitem_t items[3] = {{router_->handle(), 0, ZMQ_POLLIN, 0},
+  zmq::pollitem_t items[4] = {{router_->handle(), 0, ZMQ_POLLIN, 0},
                               {nullptr, wake_fd_, ZMQ_POLLIN, 0},
-                              {zap_ ? zap_->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
-  const int n_items = zap_ ? 3 : 2;
+                              {zap_ ? zap_->handle() : nullptr, 0, ZMQ_POLLIN, 0},
+                              {monitor_ ? monitor_->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
+  const int n_items = zap_ ? 4 : 2;
   const auto interval = options_.tick_interval;
   auto next_tick = std::chrono::steady_clock::now() + interval;
   bool backlog = false;
@@ -225,7 +240,8 @@ void Transport::Loop() {
       ssize_t n = read(wake_fd_, &v, sizeof v);
       (void)n;
     }
-    if (n_items == 3 && (items[2].revents & ZMQ_POLLIN)) zap_->Serve();
+    if (n_items == 4 && (items[2].revents & ZMQ_POLLIN)) zap_->Serve();
+    if (n_items == 4 && (items[3].revents & ZMQ_POLLIN)) ReadMonitor();
     if (items[0].revents & ZMQ_POLLIN) {
       backlog = Drain();
       if (drained_) drained_();
@@ -237,7 +253,37 @@ void Transport::Loop() {
   }
   router_->close();
   router_.reset();
+  if (monitor_) {
+    monitor_->close();
+    monitor_.reset();
+  }
   if (zap_) zap_->Close();
+}
+
+void Transport::ReadMonitor() {
+  for (;;) {
+    zmq::message_t event, address;
+    try {
+      if (!monitor_->recv(event, zmq::recv_flags::dontwait)) return;
+      if (!event.more() || !monitor_->recv(address, zmq::recv_flags::none)) continue;
+    } catch (const zmq::error_t& e) {
+      Log().error("I/O thread: socket monitor failed: {}", e.what());
+      return;
+    }
+    if (event.size() < 6) continue;
+    uint32_t value;
+    std::memcpy(&value, static_cast<const char*>(event.data()) + 2, sizeof value);
+    uint64_t n = handshake_failures_.fetch_add(1, std::memory_order_relaxed) + 1;
+    const char* why = value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH
+                          ? "a peer without CURVE (plaintext) connected"
+                          : "a CURVE handshake failed (wrong server key or corrupt data)";
+    // The first one at warn; a peer retrying every 100 ms would flood the log.
+    if (n == 1 || n % 1000 == 0) {
+      Log().warn("{} on {} (error 0x{:x}; {} so far): missing or wrong cluster key?", why, address.to_string(), value, n);
+    } else {
+      Log().debug("{} on {} (error 0x{:x})", why, address.to_string(), value);
+    }
+  }
 }
 
 bool Transport::Drain() {
@@ -324,6 +370,7 @@ TransportStats Transport::stats() const {
   s.send_failures = send_failures_.load();
   s.backpressure_waits = backpressure_waits_.load();
   if (zap_) s.auth_refused = zap_->refused();
+  s.handshake_failures = handshake_failures_.load();
   std::shared_lock lock(peers_mu_);
   for (const auto& [id, p] : peers_) s.outgoing_bytes_in_flight += p->budget->in_flight.load();
   return s;

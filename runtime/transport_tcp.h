@@ -121,6 +121,8 @@ class Transport {
   zmq::context_t ctx_;
   std::unique_ptr<ZapHandler> zap_;  // with CURVE; only the I/O thread after Start
   std::unique_ptr<zmq::socket_t> router_;
+  std::unique_ptr<zmq::socket_t> monitor_;  // CURVE: the ROUTER's failed handshakes (I/O thread)
+  void ReadMonitor();
   int wake_fd_ = -1;
   std::string endpoint_, advertised_;
   std::atomic<bool> stop_{false};
@@ -131,6 +133,7 @@ class Transport {
   std::unordered_map<NodeId, std::shared_ptr<Peer>> peers_;
 
   std::atomic<uint64_t> sent_{0}, received_{0}, bytes_sent_{0}, bytes_received_{0};
+  std::atomic<uint64_t> handshake_failures_{0};
   std::atomic<uint64_t> decode_errors_{0}, undeliverable_{0}, send_failures_{0}, backpressure_waits_{0};
 };
 

@@ -119,6 +119,7 @@ TEST_F(Secured, PeerWithoutKeyCannotJoinOrReachAnActor) {
   uint64_t received = head_->transport_stats().messages_received;
   EXPECT_EQ(RawTell([](zmq::socket_t&) {}, 1500ms), 0);  // plaintext: the handshake fails
   EXPECT_EQ(head_->transport_stats().messages_received, received);
+  EXPECT_GE(head_->transport_stats().handshake_failures, 1u);  // counted and logged
   // The same bytes with the cluster key get through: the message itself is fine.
   EXPECT_EQ(RawTell(
                 [&](zmq::socket_t& d) {
