@@ -22,14 +22,17 @@
 namespace olsgd::actors {
 
 class TrainerActor;
+class CheckpointStore;
 
 class CoordinatorActor : public rt::Actor {
  public:
   static constexpr const char* kTypeName = "olsgd.Coordinator";
   static void DefineMethods(rt::MethodTable<CoordinatorActor>& t);
 
-  // Spawned with SpawnLocal: `collector` lives in this process.
-  CoordinatorActor(ExperimentSpec spec, RunCollector* collector);
+  // Spawned with SpawnLocal: `collector` (and `checkpoints`, null when the
+  // run takes no checkpoints) live in this process.
+  CoordinatorActor(ExperimentSpec spec, RunCollector* collector,
+                   CheckpointStore* checkpoints = nullptr);
 
   // The trainers, by worker index, to acknowledge evaluations to. Sent before
   // the trainers start, so it is the first message the coordinator handles.
@@ -38,6 +41,10 @@ class CoordinatorActor : public rt::Actor {
   void Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor anchor);
   void Finished(FinishInfo info, rt::Tensor model);
   void Probe(ProbeInfo info, rt::Tensor values);
+  // Parts of a checkpoint (TrainerArray / ReducerArray order); a round with
+  // all its parts goes to the store with the history so far.
+  void TrainerCheckpoint(TrainerState state, std::vector<rt::Tensor> arrays);
+  void ReducerCheckpoint(ReducerState state, std::vector<rt::Tensor> arrays);
 
  private:
   struct PendingEval {
@@ -47,9 +54,11 @@ class CoordinatorActor : public rt::Actor {
     int arrived = 0;
   };
   void Evaluate(int64_t round, PendingEval& p);
+  void CommitCheckpoint(int64_t round);
 
   ExperimentSpec spec_;
   RunCollector* collector_;
+  CheckpointStore* checkpoints_;
   std::shared_ptr<const train::Dataset> test_;
   std::unique_ptr<train::Model> model_;  // evaluation only
   std::vector<float> mean_;

@@ -12,7 +12,28 @@ RunCollector::RunCollector(const ExperimentSpec& spec, RunObserver& observer)
   outcome_.final_models.resize(m);
 }
 
-void RunCollector::OnRound(const RoundRecord& record) { observer_.OnRound(record); }
+void RunCollector::Seed(const RunHistory& history) {
+  for (const RoundRecord& r : history.rounds) OnRound(r);
+  for (const EvalRecord& e : history.evals) OnEval(e);
+}
+
+RunHistory RunCollector::History(int64_t last_round, int64_t last_eval_round) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RunHistory h;
+  for (const RoundRecord& r : rounds_) {
+    if (r.round <= last_round) h.rounds.push_back(r);
+  }
+  for (const EvalRecord& e : outcome_.evals) {
+    if (e.round <= last_eval_round) h.evals.push_back(e);
+  }
+  return h;
+}
+
+void RunCollector::OnRound(const RoundRecord& record) {
+  observer_.OnRound(record);
+  std::lock_guard<std::mutex> lock(mu_);
+  rounds_.push_back(record);
+}
 
 void RunCollector::OnEval(const EvalRecord& record) {
   observer_.OnEval(record);

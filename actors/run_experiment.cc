@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "actors/algorithm_kind.h"
+#include "actors/checkpoint_resume.h"
 #include "actors/coordinator_actor.h"
 #include "actors/dataset_cache.h"
 #include "actors/link_setup.h"
@@ -49,6 +50,9 @@ RunOutcome RunAndCollect(const ExperimentSpec& spec, RunObserver& observer,
   const int m = spec.cluster.workers;
   const int k = spec.algorithm.reducer_shards;
 
+  // A checkpoint to continue from is checked in full before anything starts.
+  std::optional<Checkpoint> resume;
+  if (!options.resume_from.empty()) resume = LoadCheckpoint(options.resume_from, spec);
   // Load the data first: a missing or corrupt file fails before any actor starts.
   auto train_data = LoadSplit(spec.data, spec.seed, train::Split::kTrain);
   auto test_data = LoadSplit(spec.data, spec.seed, train::Split::kTest);
@@ -57,6 +61,9 @@ RunOutcome RunAndCollect(const ExperimentSpec& spec, RunObserver& observer,
     return std::vector<float>(model->params().begin(), model->params().end());
   }();
   const RunPlan plan = MakeRunPlan(spec, train_data->n, x0.size());
+  if (resume) CheckCheckpointShape(*resume, plan, x0.size());
+  const std::unique_ptr<CheckpointStore> checkpoints =
+      MakeCheckpointStore(spec, options.checkpoint_dir);
 
   rt::RuntimeOptions runtime_options;
   // Idle threads sleep at once instead of spinning: trainers are compute-bound
@@ -65,13 +72,14 @@ RunOutcome RunAndCollect(const ExperimentSpec& spec, RunObserver& observer,
   runtime_options.spin_iterations = 0;
   std::unique_ptr<rt::Runtime> runtime = rt::Runtime::Start(runtime_options);
   RunCollector collector(spec, observer);
+  if (resume) collector.Seed(resume->history);
   const rt::RestartPolicy stop_on_failure = rt::RestartPolicy::StopOnFailure();
 
   auto coordinator = CheckSpawn(
       runtime->SpawnLocal<CoordinatorActor>(
           rt::SpawnOptions{.name = "coordinator", .dedicated_thread = true,
                            .restart = stop_on_failure},
-          spec, &collector),
+          spec, &collector, checkpoints.get()),
       "the coordinator");
   std::vector<rt::ActorId> watched = {coordinator.id()};
   std::vector<rt::ActorHandle<ReducerActor>> reducers;
@@ -99,7 +107,12 @@ RunOutcome RunAndCollect(const ExperimentSpec& spec, RunObserver& observer,
   runtime->spans().set_enabled(!options.trace_path.empty());
   CheckSent(coordinator.Tell(&CoordinatorActor::Wire, trainers), "the coordinator");
 
-  for (int j = 0; j < k; ++j) {
+  if (checkpoints) {
+    EnableReducerCheckpoints(reducers, coordinator, spec.cluster.checkpoint_every_rounds,
+                             plan.total_rounds);
+  }
+  if (resume) RestoreActors(*resume, trainers, reducers);  // reducers re-send the round's result
+  for (int j = 0; j < k && !resume; ++j) {
     const auto [lo, hi] = plan.shard_slices[j];
     CheckSent(reducers[j].Tell(&ReducerActor::Start, trainers,
                                rt::Tensor::CopyOf(std::span<const float>(x0).subspan(lo, hi - lo))),
@@ -130,7 +143,9 @@ RunOutcome RunAndCollect(const ExperimentSpec& spec, RunObserver& observer,
     const rt::Status st = runtime->spans().WriteChromeTrace(options.trace_path);
     if (!st.ok()) throw std::runtime_error("cannot write trace: " + st.error().ToString());
   }
-  return collector.TakeOutcome();
+  RunOutcome outcome = collector.TakeOutcome();
+  outcome.checkpoints = ReportOf(checkpoints.get());
+  return outcome;
 }
 
 RunSummary RunExperiment(const ExperimentSpec& spec, RunObserver& observer,
