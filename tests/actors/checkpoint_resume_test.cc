@@ -29,6 +29,8 @@ struct Case {
   int shards;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.label; }
+
 ExperimentSpec SpecFor(const Case& c) {
   ExperimentSpec spec = TinySpec(c.algorithm, 3);
   spec.algorithm.beta = c.beta;
@@ -92,6 +94,19 @@ TEST_P(CheckpointResumeTest, ResumedRunIsBitIdentical) {
   std::sort(a.begin(), a.end());
   std::sort(b.begin(), b.end());
   EXPECT_EQ(a, b);
+  // Proof that it resumed rather than started afresh (which would give the
+  // same models): the early rounds' records are the first run's own, timings
+  // included, and the resumed run's compute time covers only its own rounds.
+  const auto first_round = [](KeepingObserver& o) {
+    for (const RoundRecord& r : o.records()) {
+      if (r.worker == 0 && r.round == 1) return r;
+    }
+    return RoundRecord{};
+  };
+  const RoundRecord full_first = first_round(full_obs), resumed_first = first_round(resumed_obs);
+  EXPECT_GT(full_first.compute_s, 0.0);
+  EXPECT_EQ(resumed_first.compute_s, full_first.compute_s);
+  EXPECT_EQ(resumed_first.start_s, full_first.start_s);
   EXPECT_EQ(resumed.summary.rounds, full.summary.rounds);
   EXPECT_EQ(resumed.summary.iterations, full.summary.iterations);
   std::printf("[ %s ] full run %.2f s, resumed from %s %.2f s, checkpoint %llu bytes in %.1f ms\n",

@@ -47,6 +47,7 @@ class KeepingObserver : public RunObserver {
   void OnRound(const RoundRecord& r) override {
     std::lock_guard<std::mutex> lock(mu_);
     rounds_.push_back({r.worker, r.round});
+    records_.push_back(r);
     if (stop_ != nullptr && r.round >= stop_at_) stop_->store(true);
   }
   void OnEval(const EvalRecord& e) override {
@@ -61,6 +62,10 @@ class KeepingObserver : public RunObserver {
     std::lock_guard<std::mutex> lock(mu_);
     return rounds_;
   }
+  std::vector<RoundRecord> records() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return records_;
+  }
   std::vector<int64_t> evals() {
     std::lock_guard<std::mutex> lock(mu_);
     return evals_;
@@ -70,6 +75,7 @@ class KeepingObserver : public RunObserver {
   std::mutex mu_;
   std::vector<std::pair<int, int64_t>> rounds_;
   std::vector<int64_t> evals_;
+  std::vector<RoundRecord> records_;
   int64_t stop_at_ = 0;
   std::atomic<bool>* stop_ = nullptr;
 };
