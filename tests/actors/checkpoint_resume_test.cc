@@ -154,15 +154,22 @@ TEST(CheckpointRunTest, MemoryOnlyStoreWritesNothing) {
 TEST(CheckpointRunTest, StoppedRunResumesToTheSameModels) {
   for (const char* algorithm : {"overlap_local_sgd", "local_sgd"}) {
     ExperimentSpec spec = SpecFor({"stop", algorithm, 0.5, 2});
-    spec.training.steps = 24;  // 12 rounds
+    spec.training.steps = 48;  // 24 rounds
     spec.cluster.checkpoint_every_rounds = 1;
+    // Every step takes at least 4 ms, so the stop (polled every 50 ms) lands
+    // well before the end.
+    StragglerSpec slow;
+    slow.pause = "bernoulli";
+    slow.pause_probability = 1.0;
+    slow.pause_ms = 4;
+    spec.injection.stragglers.push_back(slow);
     TempFolder dir;
     const RunOutcome full = RunWithCheckpoints(spec, "", "");
     ASSERT_EQ(full.summary.status, "completed");
 
     std::atomic<bool> stop{false};
     KeepingObserver obs;
-    obs.StopAt(6, &stop);
+    obs.StopAt(3, &stop);
     const RunOutcome stopped = RunWithCheckpoints(spec, dir / "ck", "", &obs, &stop);
     ASSERT_EQ(stopped.summary.status, "interrupted") << algorithm;
     ASSERT_GE(stopped.checkpoints.latest_round, 1) << algorithm;
@@ -172,7 +179,7 @@ TEST(CheckpointRunTest, StoppedRunResumesToTheSameModels) {
     ASSERT_EQ(resumed.summary.status, "completed") << resumed.summary.failure;
     EXPECT_TRUE(SameBits(full.final_models, resumed.final_models)) << algorithm;
     EXPECT_EQ(resumed.evals.size(), full.evals.size()) << algorithm;
-    std::printf("[ %s ] stopped after round %lld of 12, resumed from round %lld\n", algorithm,
+    std::printf("[ %s ] stopped after round %lld of 24, resumed from round %lld\n", algorithm,
                 static_cast<long long>(stopped.summary.rounds),
                 static_cast<long long>(stopped.checkpoints.latest_round));
   }
