@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "actors/checkpoint_fingerprint.h"
+#include "actors/checkpoint_history.h"
 #include "runtime/msgpack_safe.h"
 
 namespace olsgd::actors {
@@ -23,58 +24,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char* kMagic = "olsgd-checkpoint";
-
-// EvalRecord in msgpack form (run_records.h stays free of msgpack).
-struct WorkerEvalMsg {
-  int worker = 0;
-  double train_loss = 0, compute_s = 0, blocked_s = 0;
-  MSGPACK_DEFINE(worker, train_loss, compute_s, blocked_s)
-};
-struct EvalMsg {
-  double wall_s = 0, epoch = 0;
-  int64_t iteration = 0, round = 0;
-  double train_loss = 0, test_loss = 0, test_accuracy = 0;
-  double anchor_test_loss = 0, anchor_test_accuracy = 0;
-  std::vector<WorkerEvalMsg> workers;
-  MSGPACK_DEFINE(wall_s, epoch, iteration, round, train_loss, test_loss, test_accuracy,
-                 anchor_test_loss, anchor_test_accuracy, workers)
-};
-
-RoundReport ToMsg(const RoundRecord& r) {
-  return {r.worker,     r.round,           r.start_s,     r.end_s,     r.compute_s,
-          r.blocked_s,  r.injected_delay_s, r.messages_out, r.bytes_out, r.messages_in,
-          r.bytes_in};
-}
-RoundRecord FromMsg(const RoundReport& r) {
-  return {r.worker,     r.round,           r.start_s,     r.end_s,     r.compute_s,
-          r.blocked_s,  r.injected_delay_s, r.messages_out, r.bytes_out, r.messages_in,
-          r.bytes_in};
-}
-EvalMsg ToMsg(const EvalRecord& e) {
-  EvalMsg m{e.wall_s,     e.epoch,         e.iteration,        e.round,
-            e.train_loss, e.test_loss,     e.test_accuracy,    e.anchor_test_loss,
-            e.anchor_test_accuracy, {}};
-  for (const WorkerEvalRow& w : e.workers) {
-    m.workers.push_back({w.worker, w.train_loss, w.compute_s, w.blocked_s});
-  }
-  return m;
-}
-EvalRecord FromMsg(const EvalMsg& m) {
-  EvalRecord e;
-  e.wall_s = m.wall_s;
-  e.epoch = m.epoch;
-  e.iteration = m.iteration;
-  e.round = m.round;
-  e.train_loss = m.train_loss;
-  e.test_loss = m.test_loss;
-  e.test_accuracy = m.test_accuracy;
-  e.anchor_test_loss = m.anchor_test_loss;
-  e.anchor_test_accuracy = m.anchor_test_accuracy;
-  for (const WorkerEvalMsg& w : m.workers) {
-    e.workers.push_back({w.worker, w.train_loss, w.compute_s, w.blocked_s});
-  }
-  return e;
-}
 
 // [magic, kind, version, body...] with tensors as plain bin.
 template <class State>
@@ -92,18 +41,15 @@ std::string PackPart(const char* kind, const State& state, const std::vector<rt:
 }
 
 std::string PackHistory(const RunHistory& h) {
-  std::vector<RoundReport> rounds;
-  for (const RoundRecord& r : h.rounds) rounds.push_back(ToMsg(r));
-  std::vector<EvalMsg> evals;
-  for (const EvalRecord& e : h.evals) evals.push_back(ToMsg(e));
+  const HistoryMsg m = ToMsg(h);
   msgpack::sbuffer buf;
   msgpack::packer<msgpack::sbuffer> p(buf);
   p.pack_array(5);
   p.pack(std::string(kMagic));
   p.pack(std::string("history"));
   p.pack(kCheckpointFormatVersion);
-  p.pack(rounds);
-  p.pack(evals);
+  p.pack(m.rounds);
+  p.pack(m.evals);
   return std::string(buf.data(), buf.size());
 }
 
@@ -215,18 +161,14 @@ Part ReadPart(const std::string& path, const std::string& data, const std::strin
 
 RunHistory ReadHistory(const std::string& path, const std::string& data) {
   const msgpack::object_handle oh = UnpackPart(path, data, "history");
-  std::vector<RoundReport> rounds;
-  std::vector<EvalMsg> evals;
+  HistoryMsg m;
   try {
-    oh.get().via.array.ptr[3].convert(rounds);
-    oh.get().via.array.ptr[4].convert(evals);
+    oh.get().via.array.ptr[3].convert(m.rounds);
+    oh.get().via.array.ptr[4].convert(m.evals);
   } catch (const std::exception& e) {
     Fail(path, std::string("malformed history (") + e.what() + ")");
   }
-  RunHistory h;
-  for (const RoundReport& r : rounds) h.rounds.push_back(FromMsg(r));
-  for (const EvalMsg& e : evals) h.evals.push_back(FromMsg(e));
-  return h;
+  return FromMsg(m);
 }
 
 std::string TrainerFile(int w) { return "trainer-" + std::to_string(w) + ".bin"; }
