@@ -76,8 +76,7 @@ std::string CompareFingerprint(const Fingerprint& saved, const ExperimentSpec& s
       return "checkpoint does not record " + key + " (this config has " + value + ")";
     }
     if (it->second != value) {
-      return "checkpoint was made with " + key + " = " + it->second + ", this config has " +
-             value;
+      return "checkpoint was made with " + key + " = " + it->second + ", this config has " + value;
     }
   }
   return "";

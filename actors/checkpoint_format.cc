@@ -54,8 +54,8 @@ std::string PackHistory(const RunHistory& h) {
 }
 
 uint32_t Crc32(const std::string& data) {
-  return static_cast<uint32_t>(crc32_z(crc32_z(0L, Z_NULL, 0),
-                                       reinterpret_cast<const Bytef*>(data.data()), data.size()));
+  return static_cast<uint32_t>(
+      crc32_z(crc32_z(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data.data()), data.size()));
 }
 
 std::string Hex(uint32_t v) {
@@ -215,10 +215,13 @@ std::string WriteCheckpoint(const std::string& root, const Checkpoint& ckpt,
   put(kHistoryFile, PackHistory(ckpt.history));
   json config = json::object();
   for (const auto& [key, value] : ConfigFingerprint(spec)) config[key] = value;
-  const json manifest = {{"format", kMagic},   {"version", kCheckpointFormatVersion},
-                         {"round", ckpt.round}, {"workers", ckpt.trainers.size()},
+  const json manifest = {{"format", kMagic},
+                         {"version", kCheckpointFormatVersion},
+                         {"round", ckpt.round},
+                         {"workers", ckpt.trainers.size()},
                          {"reducer_shards", ckpt.reducers.size()},
-                         {"config", config},   {"files", files}};
+                         {"config", config},
+                         {"files", files}};
   const std::string manifest_text = manifest.dump(2) + "\n";
   WriteSynced(tmp_dir + "/" + kManifestFile, manifest_text);
   total += manifest_text.size();
@@ -321,20 +324,19 @@ Checkpoint LoadCheckpoint(const std::string& path, const ExperimentSpec& spec) {
   };
   for (int w = 0; w < spec.cluster.workers; ++w) {
     const std::string name = TrainerFile(w);
-    TrainerPart part = ReadPart<TrainerPart>(folder + "/" + name, load(name), "trainer",
-                                             kTrainerArrays);
+    TrainerPart part =
+        ReadPart<TrainerPart>(folder + "/" + name, load(name), "trainer", kTrainerArrays);
     if (part.state.worker != w || part.state.round != ckpt.round) {
-      Fail(folder + "/" + name, "holds worker " + std::to_string(part.state.worker) +
-                                    " round " + std::to_string(part.state.round) +
-                                    ", expected worker " + std::to_string(w) + " round " +
-                                    std::to_string(ckpt.round));
+      Fail(folder + "/" + name, "holds worker " + std::to_string(part.state.worker) + " round " +
+                                    std::to_string(part.state.round) + ", expected worker " +
+                                    std::to_string(w) + " round " + std::to_string(ckpt.round));
     }
     ckpt.trainers.push_back(std::move(part));
   }
   for (int j = 0; j < spec.algorithm.reducer_shards; ++j) {
     const std::string name = ReducerFile(j);
-    ReducerPart part = ReadPart<ReducerPart>(folder + "/" + name, load(name), "reducer",
-                                             kReducerArrays);
+    ReducerPart part =
+        ReadPart<ReducerPart>(folder + "/" + name, load(name), "reducer", kReducerArrays);
     if (part.state.shard != j || part.state.round != ckpt.round) {
       Fail(folder + "/" + name, "holds shard " + std::to_string(part.state.shard) + " round " +
                                     std::to_string(part.state.round) + ", expected shard " +
@@ -364,9 +366,9 @@ void CheckCheckpointShape(const Checkpoint& ckpt, const RunPlan& plan, size_t nu
   for (const ReducerPart& r : ckpt.reducers) {
     const auto [lo, hi] = plan.shard_slices.at(static_cast<size_t>(r.state.shard));
     if (r.arrays[kReducerResult].size() != hi - lo || r.arrays[kReducerAnchor].size() != hi - lo) {
-      throw CheckpointError(where + ", reducer " + std::to_string(r.state.shard) +
-                            ": slice of " + std::to_string(r.arrays[kReducerResult].size()) +
-                            " floats, expected " + std::to_string(hi - lo));
+      throw CheckpointError(where + ", reducer " + std::to_string(r.state.shard) + ": slice of " +
+                            std::to_string(r.arrays[kReducerResult].size()) + " floats, expected " +
+                            std::to_string(hi - lo));
     }
   }
 }

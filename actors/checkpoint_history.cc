@@ -4,19 +4,24 @@ namespace olsgd::actors {
 namespace {
 
 RoundReport ToMsg(const RoundRecord& r) {
-  return {r.worker,     r.round,           r.start_s,     r.end_s,     r.compute_s,
-          r.blocked_s,  r.injected_delay_s, r.messages_out, r.bytes_out, r.messages_in,
-          r.bytes_in};
+  return {r.worker,           r.round,        r.start_s,   r.end_s,       r.compute_s, r.blocked_s,
+          r.injected_delay_s, r.messages_out, r.bytes_out, r.messages_in, r.bytes_in};
 }
 RoundRecord FromMsg(const RoundReport& r) {
-  return {r.worker,     r.round,           r.start_s,     r.end_s,     r.compute_s,
-          r.blocked_s,  r.injected_delay_s, r.messages_out, r.bytes_out, r.messages_in,
-          r.bytes_in};
+  return {r.worker,           r.round,        r.start_s,   r.end_s,       r.compute_s, r.blocked_s,
+          r.injected_delay_s, r.messages_out, r.bytes_out, r.messages_in, r.bytes_in};
 }
 EvalMsg ToMsg(const EvalRecord& e) {
-  EvalMsg m{e.wall_s,     e.epoch,         e.iteration,        e.round,
-            e.train_loss, e.test_loss,     e.test_accuracy,    e.anchor_test_loss,
-            e.anchor_test_accuracy, {}};
+  EvalMsg m{e.wall_s,
+            e.epoch,
+            e.iteration,
+            e.round,
+            e.train_loss,
+            e.test_loss,
+            e.test_accuracy,
+            e.anchor_test_loss,
+            e.anchor_test_accuracy,
+            {}};
   for (const WorkerEvalRow& w : e.workers) {
     m.workers.push_back({w.worker, w.train_loss, w.compute_s, w.blocked_s});
   }

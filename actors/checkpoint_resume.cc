@@ -23,8 +23,7 @@ void EnableReducerCheckpoints(const std::vector<rt::ActorHandle<ReducerActor>>& 
                               const rt::ActorHandle<CoordinatorActor>& coordinator,
                               int every_rounds, int64_t last_round) {
   for (size_t j = 0; j < reducers.size(); ++j) {
-    Sent(reducers[j].Tell(&ReducerActor::EnableCheckpoints, coordinator, every_rounds,
-                          last_round),
+    Sent(reducers[j].Tell(&ReducerActor::EnableCheckpoints, coordinator, every_rounds, last_round),
          ReducerName(static_cast<int>(j)));
   }
 }
@@ -40,8 +39,7 @@ void RestoreActors(const Checkpoint& ckpt,
                           std::to_string(reducers.size()));
   }
   for (size_t i = 0; i < trainers.size(); ++i) {
-    Sent(trainers[i].Tell(&TrainerActor::Restore, ckpt.trainers[i].state,
-                          ckpt.trainers[i].arrays),
+    Sent(trainers[i].Tell(&TrainerActor::Restore, ckpt.trainers[i].state, ckpt.trainers[i].arrays),
          TrainerName(static_cast<int>(i)));
   }
   for (size_t j = 0; j < reducers.size(); ++j) {

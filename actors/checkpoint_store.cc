@@ -96,7 +96,8 @@ void CheckpointStore::WriteLocked() {
 std::string CheckpointStore::WriteLatest() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!latest_) return "";
-  if (dir_.empty()) throw CheckpointError("checkpoint: no folder to write to (RunOptions::checkpoint_dir)");
+  if (dir_.empty())
+    throw CheckpointError("checkpoint: no folder to write to (RunOptions::checkpoint_dir)");
   if (!latest_on_disk_) WriteLocked();
   return stats_.last_folder;
 }

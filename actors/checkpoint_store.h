@@ -54,11 +54,11 @@ class CheckpointStore {
   std::optional<ReducerPart> LatestReducer(int shard) const;
 
   struct Stats {
-    int written = 0;               // checkpoints written to disk
-    uint64_t last_bytes = 0;       // size of the last one written
-    double last_write_s = 0;       // how long writing it took (fsyncs included)
-    std::string last_folder;       // where it went
-    std::string last_error;        // the last write error, or ""
+    int written = 0;          // checkpoints written to disk
+    uint64_t last_bytes = 0;  // size of the last one written
+    double last_write_s = 0;  // how long writing it took (fsyncs included)
+    std::string last_folder;  // where it went
+    std::string last_error;   // the last write error, or ""
   };
   Stats stats() const;
   const std::string& dir() const { return dir_; }

@@ -66,8 +66,7 @@ void TrainerActor::Restore(TrainerState st, std::vector<rt::Tensor> arrays) {
     throw std::invalid_argument(who + std::to_string(arrays.size()) + " arrays, expected " +
                                 std::to_string(kTrainerArrays));
   }
-  const int64_t expected_step =
-      kind_ == AlgorithmKind::kSyncSgd ? st.round - 1 : st.round * tau_;
+  const int64_t expected_step = kind_ == AlgorithmKind::kSyncSgd ? st.round - 1 : st.round * tau_;
   if (st.step != expected_step || st.round < 1 || st.round >= plan_.total_rounds) {
     throw std::invalid_argument(who + "step " + std::to_string(st.step) + ", expected " +
                                 std::to_string(expected_step) + " of " +
@@ -84,8 +83,7 @@ void TrainerActor::Restore(TrainerState st, std::vector<rt::Tensor> arrays) {
   if (boundary_) {
     boundary_->Restore(floats(kTrainerVelocity), floats(kTrainerLastSent), st.boundary_first);
   }
-  std::copy(floats(kTrainerParams).begin(), floats(kTrainerParams).end(),
-            local_->params().begin());
+  std::copy(floats(kTrainerParams).begin(), floats(kTrainerParams).end(), local_->params().begin());
   local_->optimizer().RestoreState(floats(kTrainerMomentum), st.momentum_initialized);
   local_->sampler().Seek(st.samples_drawn);
   local_->set_step(st.step);
