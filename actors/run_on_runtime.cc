@@ -48,8 +48,22 @@ struct RunActors {
 };
 
 // Applies cluster.on_failure to a lost node.
+// Where the run can be continued from after an abort.
+std::string CheckpointNote(CheckpointStore* checkpoints) {
+  if (checkpoints == nullptr) return "; no checkpoint (cluster.checkpoint_every_rounds is 0)";
+  try {
+    const std::string dir = checkpoints->WriteLatest();
+    if (dir.empty()) return "; no checkpoint complete yet";
+    return "; last checkpoint: " + dir + " (round " + std::to_string(checkpoints->latest_round().value_or(0)) +
+           "), continue it with --resume";
+  } catch (const std::exception& e) {
+    return std::string("; the checkpoint could not be written: ") + e.what();
+  }
+}
+
 void HandleLoss(const NodeLoss& loss, const ExperimentSpec& spec, const Placement& placement,
-                const train::Dataset& train_data, RunActors& actors, RunCollector& collector) {
+                const train::Dataset& train_data, RunActors& actors, RunCollector& collector,
+                CheckpointStore* checkpoints) {
   const ActorsOnNode on = ActorsPlacedOn(placement, loss.name);
   const std::string what = DescribeLoss(loss, on);
   if (on.empty()) {
@@ -57,7 +71,7 @@ void HandleLoss(const NodeLoss& loss, const ExperimentSpec& spec, const Placemen
     return;
   }
   if (spec.cluster.on_failure != "continue") {
-    collector.OnFailure(what + " (cluster.on_failure: abort)");
+    collector.OnFailure(what + " (cluster.on_failure: abort)" + CheckpointNote(checkpoints));
     return;
   }
   if (!on.shards.empty()) {
@@ -177,7 +191,7 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
     }
     if (run.losses != nullptr) {
       for (const NodeLoss& loss : run.losses->Drain()) {
-        HandleLoss(loss, spec, placement, *train_data, actors, collector);
+        HandleLoss(loss, spec, placement, *train_data, actors, collector, checkpoints.get());
       }
     }
     const std::string failed = FailedActor(runtime, actors.watched);

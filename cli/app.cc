@@ -121,7 +121,7 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
 
   HeadArgs head;
   CLI::App* head_cmd = app.add_subcommand("head", "start the head of a multi-host run");
-  head_cmd->add_option("--config", head.config, "the experiment's YAML file")->required();
+  head_cmd->add_option("--config", head.config, "the experiment's YAML file");
   head_cmd->add_option("--listen", head.listen, "tcp address to bind")->required();
   AddSetOption(head_cmd, head.overrides, "override a config key (repeatable)");
   head_cmd->add_option("--out", head.out, "output folder (must be new or empty)");

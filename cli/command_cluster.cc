@@ -22,18 +22,26 @@ int HeadCommand(const HeadArgs& args, const CommandEnv& env) {
     *env.err << "error: --listen must be a tcp:// address, got " << args.listen << "\n";
     return kExitUsage;
   }
+  // --resume RUN_DIR continues that run folder from its latest checkpoint,
+  // with the config the run wrote there unless --config names one.
+  const bool resume = !args.resume.empty();
+  if (resume && !args.out.empty()) {
+    *env.err << "error: --out and --resume do not go together: a resumed run continues in " << args.resume
+             << "\n";
+    return kExitUsage;
+  }
+  if (!resume && args.config.empty()) {
+    *env.err << "error: head needs --config (or --resume RUN_DIR)\n";
+    return kExitUsage;
+  }
+  const std::string config = args.config.empty() ? args.resume + "/config.yaml" : args.config;
   LoadedConfig loaded;
   std::vector<std::string> overrides = args.overrides;
   overrides.insert(overrides.begin(), "cluster.mode=head");
   try {
-    loaded = LoadConfigFile(args.config, overrides);
+    loaded = LoadConfigFile(config, overrides);
   } catch (const ConfigError& e) {
     *env.err << e.what() << "\n";
-    return kExitUsage;
-  }
-  if (!args.resume.empty()) {
-    *env.err << "error: olsgd head --resume is not available yet; use olsgd run --resume for an "
-                "embedded run\n";
     return kExitUsage;
   }
   actors::ExperimentSpec spec = loaded.spec;
@@ -46,17 +54,28 @@ int HeadCommand(const HeadArgs& args, const CommandEnv& env) {
     *env.err << "error: " << loaded.sources.Where("data.path") << ": " << missing << "\n";
     return kExitUsage;
   }
-  const std::string dir = ChooseRunFolder(args.out, spec.output.dir, env.runs_root, spec.name,
-                                          std::chrono::system_clock::now());
-  if (const std::string busy = CheckRunFolderFree(dir); !busy.empty()) {
-    *env.err << "error: " << busy << "\n";
-    return kExitUsage;
-  }
-  try {
-    CreateRunFolder(dir);
-  } catch (const std::exception& e) {
-    *env.err << "error: " << e.what() << "\n";
-    return kExitRunFailure;
+  std::string dir, checkpoints;
+  if (resume) {
+    dir = args.resume;
+    checkpoints = CheckpointsFolder(dir);
+    if (env.check_checkpoint) {  // the whole check, before anything starts
+      if (const std::string bad = env.check_checkpoint(checkpoints, spec); !bad.empty()) {
+        *env.err << "error: cannot resume " << dir << ": " << bad << "\n";
+        return kExitUsage;
+      }
+    }
+  } else {
+    dir = ChooseRunFolder(args.out, spec.output.dir, env.runs_root, spec.name, std::chrono::system_clock::now());
+    if (const std::string busy = CheckRunFolderFree(dir); !busy.empty()) {
+      *env.err << "error: " << busy << "\n";
+      return kExitUsage;
+    }
+    try {
+      CreateRunFolder(dir);
+    } catch (const std::exception& e) {
+      *env.err << "error: " << e.what() << "\n";
+      return kExitRunFailure;
+    }
   }
   spec.output.dir = dir;
   actors::HeadOptions head;
@@ -67,8 +86,7 @@ int HeadCommand(const HeadArgs& args, const CommandEnv& env) {
                               const actors::RunOptions& options) {
     return env.head(s, observer, options, head);
   };
-  const RunResult result = ExecuteRun(spec, args.config, overrides, spec.name,
-                                      args.verbosity, head_env);
+  const RunResult result = ExecuteRun(spec, config, overrides, spec.name, args.verbosity, head_env, checkpoints);
   return ExitCodeFor(result);
 }
 

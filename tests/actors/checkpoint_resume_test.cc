@@ -156,12 +156,12 @@ TEST(CheckpointRunTest, StoppedRunResumesToTheSameModels) {
     ExperimentSpec spec = SpecFor({"stop", algorithm, 0.5, 2});
     spec.training.steps = 48;  // 24 rounds
     spec.cluster.checkpoint_every_rounds = 1;
-    // Every step takes at least 4 ms, so the stop (polled every 50 ms) lands
-    // well before the end.
+    // Every step takes at least 20 ms, so the stop (polled every 50 ms) lands
+    // well before the end even on a loaded machine.
     StragglerSpec slow;
     slow.pause = "bernoulli";
     slow.pause_probability = 1.0;
-    slow.pause_ms = 4;
+    slow.pause_ms = 20;
     spec.injection.stragglers.push_back(slow);
     TempFolder dir;
     const RunOutcome full = RunWithCheckpoints(spec, "", "");

@@ -150,6 +150,13 @@ TEST(ClusterRunTest, HeadAndTwoWorkersMatchTheEmbeddedRunBitForBit) {
 ExperimentSpec LongerSpec(const std::string& on_failure) {
   ExperimentSpec spec = TinySpec("overlap_local_sgd", 2);
   spec.training.steps = 400;
+  // Every step of every worker takes at least 5 ms (2 s in all), so the loss
+  // lands mid-run however fast or loaded the machine is.
+  StragglerSpec slow;
+  slow.pause = "bernoulli";
+  slow.pause_probability = 1.0;
+  slow.pause_ms = 5;
+  spec.injection.stragglers.push_back(slow);
   spec.evaluation.every_rounds = 5;
   spec.cluster.on_failure = on_failure;
   spec.cluster.heartbeat_s = 0.2;
