@@ -18,9 +18,14 @@
 # it is kept anyway when a check fails. docs/CLUSTER.md describes it.
 set -uo pipefail
 
-cd "$(dirname "$0")/.." || exit 2
 readonly TAG="netns-cluster-test"
-OLSGD="${1:-build/olsgd}"
+OLSGD="${1:-$(dirname "$0")/../build/olsgd}"  # a relative path is from the caller's folder
+if [[ ! -x "$OLSGD" ]]; then
+  echo "$TAG: FAIL: no olsgd binary at $OLSGD (build it first)" >&2
+  exit 2
+fi
+OLSGD="$(cd "$(dirname "$OLSGD")" && pwd)/$(basename "$OLSGD")"
+cd "$(dirname "$0")/.." || exit 2
 NS_PREFIX="olsgdnt-$$"
 SUBNET="10.77.0"
 RATE_MBIT="${NETNS_RATE_MBIT:-100}"
@@ -34,7 +39,9 @@ declare -a RESULTS=()
 FAILED=0
 WORK=""
 
+SKIPPED=0
 skip() {
+  SKIPPED=1
   echo "$TAG: SKIP (needs root and ip netns: $*)"
   exit 0
 }
@@ -62,8 +69,6 @@ log_tail() {  # the last lines of a log, indented, for a failed check
 }
 
 # --- preconditions: each missing one is a SKIP, not a failure --------------
-[[ -x "$OLSGD" ]] || { echo "$TAG: FAIL: no olsgd binary at $OLSGD (build it first)" >&2; exit 2; }
-OLSGD="$(cd "$(dirname "$OLSGD")" && pwd)/$(basename "$OLSGD")"
 (($(id -u) == 0)) || skip "not root (uid $(id -u))"
 command -v ip >/dev/null 2>&1 || skip "iproute2's ip is not installed"
 command -v tc >/dev/null 2>&1 || skip "tc is not installed"
@@ -80,7 +85,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   if topo_destroy; then
-    echo "$TAG: cleanup: processes and namespaces removed, no ${NS_PREFIX}-* namespace left"
+    ((SKIPPED)) || echo "$TAG: cleanup: processes and namespaces removed, no ${NS_PREFIX}-* namespace left"
   else
     rc=1
   fi
@@ -128,7 +133,10 @@ start_cluster() {
   local case="$1" config="$2" port="$3" host
   shift 3
   OUT="$WORK/$case"
-  in_ns h1 timeout -k 5 "$RUN_TIMEOUT_S" "$OLSGD" head --config "$config" \
+  # `ip netns exec` directly, not through in_ns: a function in the
+  # background runs in a subshell, and $! would be that subshell instead of
+  # the `timeout` wrapper that signals reach olsgd through.
+  ip netns exec "$(ns_name h1)" timeout -k 5 "$RUN_TIMEOUT_S" "$OLSGD" head --config "$config" \
     --listen "tcp://$HEAD_IP:$port" --out "$OUT" \
     --set cluster.mode=head --set "cluster.key_dir=$WORK/keys" \
     --set cluster.wait_for_workers=2 --set cluster.join_timeout_s=60 "$@" \
@@ -136,18 +144,24 @@ start_cluster() {
   HEAD_PID=$!
   sleep 0.5
   for host in h2 h3; do
-    in_ns "$host" timeout -k 5 "$RUN_TIMEOUT_S" "$OLSGD" worker --head "tcp://$HEAD_IP:$port" \
+    ip netns exec "$(ns_name "$host")" timeout -k 5 "$RUN_TIMEOUT_S" "$OLSGD" worker --head "tcp://$HEAD_IP:$port" \
       --slots 1 --name "olsgd-$host" --listen "tcp://$(host_ip "$host"):0" \
       --key-dir "$WORK/keys" >"$WORK/logs/$case-$host.out" 2>"$WORK/logs/$case-$host.err" &
     if [[ "$host" == h2 ]]; then W2_PID=$!; else W3_PID=$!; fi
   done
+}
+# Ends a case's processes early (a check already failed): TERM to the
+# `timeout` wrappers, which pass it on to olsgd.
+stop_cluster() {
+  kill -TERM "$HEAD_PID" "$W2_PID" "$W3_PID" 2>/dev/null
+  wait "$HEAD_PID" "$W2_PID" "$W3_PID" 2>/dev/null
 }
 # wait_rc PID: waits (bounded by the process's own timeout) and sets RC to
 # its exit status; 124 means `timeout` had to end it. Not in a $(...): a
 # subshell cannot wait for this shell's children.
 wait_rc() {
   RC=0
-  wait "$1" || RC=$?
+  { wait "$1"; } 2>/dev/null || RC=$?  # no "Killed" job notice for the h3 worker
 }
 # A JSON field of a run's summary.json (python3: jq is not everywhere).
 summary_field() {
@@ -163,6 +177,47 @@ missing_outputs() {
   echo "${missing# }"
 }
 
+# Waits until metrics.csv has 2 evaluations; returns non-zero if the head
+# exits first or nothing comes within 60 s.
+wait_until_training() {
+  local rows
+  for _ in $(seq 1 600); do
+    kill -0 "$HEAD_PID" 2>/dev/null || return 1
+    if [[ -f "$OUT/metrics.csv" ]]; then
+      rows=$(($(wc -l <"$OUT/metrics.csv") - 1))
+      ((rows >= 2)) && return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+# kill -9 the `olsgd worker` process in h3's namespace (found by its command
+# line among the namespace's PIDs; its `timeout` wrapper is left alone).
+# Sets KILLED to the PIDs killed.
+kill_worker_h3() {
+  local pid
+  KILLED=""
+  for pid in $(ip netns pids "$(ns_name h3)"); do
+    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == timeout ]] && continue
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$OLSGD worker "; then
+      kill -9 "$pid" && KILLED+="${KILLED:+ }$pid"
+    fi
+  done
+}
+# wait_exit PID BOUND: polls until PID exits or BOUND seconds pass; sets
+# TOOK to the seconds it took, or "timeout". Runs in this shell (not in a
+# $(...)), so Ctrl-C reaches the trap at once.
+wait_exit() {
+  local pid="$1" bound="$2" t0
+  t0=$(now)
+  TOOK=timeout
+  while kill -0 "$pid" 2>/dev/null; do
+    awk -v e="$(elapsed "$t0" "$(now)")" -v b="$bound" 'BEGIN { exit !(e > b) }' && return
+    sleep 0.05
+  done
+  TOOK=$(elapsed "$t0" "$(now)")
+}
+
 # (a) and (b): a complete run per algorithm.
 declare -A BLOCKED=()
 complete_run() {  # complete_run CASE ALGORITHM PORT
@@ -171,6 +226,12 @@ complete_run() {  # complete_run CASE ALGORITHM PORT
   start_cluster "$case" "$CLUSTER_CONFIG" "$port" --set "algorithm.name=$algorithm"
   wait_rc "$HEAD_PID"
   head_rc=$RC
+  # The workers must follow the head out; one still running 30 s later is
+  # ended (and fails the check with exit 143).
+  wait_exit "$W2_PID" 30
+  [[ "$TOOK" != timeout ]] || kill -TERM "$W2_PID"
+  wait_exit "$W3_PID" 30
+  [[ "$TOOK" != timeout ]] || kill -TERM "$W3_PID"
   wait_rc "$W2_PID"
   w2_rc=$RC
   wait_rc "$W3_PID"
@@ -198,69 +259,34 @@ else
 fi
 
 # (c) and (d): kill -9 the worker in h3 once the run is training.
-# Waits until metrics.csv has 2 evaluations; returns non-zero if the head
-# exits first or nothing comes within 60 s.
-wait_until_training() {
-  local rows
-  for _ in $(seq 1 600); do
-    kill -0 "$HEAD_PID" 2>/dev/null || return 1
-    if [[ -f "$OUT/metrics.csv" ]]; then
-      rows=$(($(wc -l <"$OUT/metrics.csv") - 1))
-      ((rows >= 2)) && return 0
-    fi
-    sleep 0.1
-  done
-  return 1
-}
-# kill -9 the `olsgd worker` process in h3's namespace (found by its command
-# line among the namespace's PIDs; its `timeout` wrapper is left alone).
-kill_worker_h3() {
-  local pid killed=""
-  for pid in $(ip netns pids "$(ns_name h3)"); do
-    [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == timeout ]] && continue
-    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$OLSGD worker "; then
-      kill -9 "$pid" && killed+=" $pid"
-    fi
-  done
-  echo "${killed# }"
-}
-# Polls until PID exits or BOUND seconds pass; prints the seconds it took,
-# or "timeout".
-seconds_until_exit() {
-  local pid="$1" bound="$2" t0
-  t0=$(now)
-  while kill -0 "$pid" 2>/dev/null; do
-    if awk -v e="$(elapsed "$t0" "$(now)")" -v b="$bound" 'BEGIN { exit !(e > b) }'; then
-      echo timeout
-      return
-    fi
-    sleep 0.05
-  done
-  elapsed "$t0" "$(now)"
-}
-
 failure_run() {  # failure_run CASE POLICY PORT
-  local case="$1" policy="$2" port="$3" killed took head_rc w2_took w2_rc problems="" lost_line lost
+  local case="$1" policy="$2" port="$3" took head_rc w2_took w2_rc problems="" lost_line lost
   start_cluster "$case" "$FAILURE_CONFIG" "$port" --set "cluster.on_failure=$policy"
   if ! wait_until_training; then
     result FAIL "$case" "on_failure=$policy: the run never started training (no evaluations in metrics.csv)"
     log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err" "$WORK/logs/$case-h3.err"
+    stop_cluster
     return
   fi
   sleep 1
-  killed=$(kill_worker_h3)
-  [[ -n "$killed" ]] || problems+="; no olsgd process found in h3 to kill"
+  # Its `timeout` wrapper dies of the same SIGKILL: collect it at once, with
+  # stderr closed, so bash prints no "Killed" job notice.
+  { kill_worker_h3; wait_rc "$W3_PID"; } 2>/dev/null
+  [[ -n "$KILLED" ]] || problems+="; no olsgd process found in h3 to kill"
   if [[ "$policy" == abort ]]; then
-    took=$(seconds_until_exit "$HEAD_PID" "$LOST_BOUND_S")
+    wait_exit "$HEAD_PID" "$LOST_BOUND_S"
+    [[ "$TOOK" != timeout ]] || kill -TERM "$HEAD_PID"
   else
-    took=$(seconds_until_exit "$HEAD_PID" "$RUN_TIMEOUT_S")
+    wait_exit "$HEAD_PID" "$RUN_TIMEOUT_S"
   fi
+  took=$TOOK
   wait_rc "$HEAD_PID"
   head_rc=$RC
-  w2_took=$(seconds_until_exit "$W2_PID" 30)
+  wait_exit "$W2_PID" 30
+  w2_took=$TOOK
+  [[ "$w2_took" != timeout ]] || kill -TERM "$W2_PID"
   wait_rc "$W2_PID"
   w2_rc=$RC
-  wait_rc "$W3_PID"
   [[ "$took" != timeout ]] || problems+="; the head did not exit within the bound after the kill"
   [[ "$w2_took" != timeout ]] || problems+="; the worker in h2 did not exit within 30 s of the head"
   if [[ "$policy" == abort ]]; then
