@@ -15,6 +15,7 @@ void CoordinatorActor::DefineMethods(rt::MethodTable<CoordinatorActor>& t) {
   t.Def("snapshot", &CoordinatorActor::Snapshot);
   t.Def("finished", &CoordinatorActor::Finished);
   t.Def("probe", &CoordinatorActor::Probe);
+  t.Def("drop_workers", &CoordinatorActor::DropWorkers);
 }
 
 CoordinatorActor::CoordinatorActor(ExperimentSpec spec, RunCollector* collector)
@@ -22,6 +23,34 @@ CoordinatorActor::CoordinatorActor(ExperimentSpec spec, RunCollector* collector)
   test_ = LoadSplit(spec_.data, spec_.seed, train::Split::kTest);
   model_ = train::BuildModel(ToModelConfig(spec_.model), *test_, spec_.seed);
   mean_.resize(model_->num_params());
+  dropped_.assign(static_cast<size_t>(spec_.cluster.workers), false);
+}
+
+int CoordinatorActor::LiveArrived(const PendingEval& p) const {
+  int n = 0;
+  for (size_t w = 0; w < p.info.size(); ++w) {
+    if (p.info[w] && !dropped_[w]) ++n;
+  }
+  return n;
+}
+
+int CoordinatorActor::LiveWorkers() const {
+  return static_cast<int>(std::count(dropped_.begin(), dropped_.end(), false));
+}
+
+void CoordinatorActor::DropWorkers(std::vector<int> workers) {
+  for (int w : workers) {
+    if (w >= 0 && static_cast<size_t>(w) < dropped_.size()) dropped_[w] = true;
+  }
+  // Evaluations that now have every live worker's snapshot.
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (LiveArrived(it->second) == LiveWorkers()) {
+      Evaluate(it->first, it->second);
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
 }
 
 void CoordinatorActor::Wire(std::vector<rt::ActorHandle<TrainerActor>> trainers) {
@@ -60,11 +89,12 @@ void CoordinatorActor::Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor 
     p.info.resize(m);
     p.models.resize(m);
   }
-  if (p.info[info.worker]) return;  // duplicate: keep the first
+  if (p.info[info.worker] || dropped_[info.worker]) return;  // duplicate, or a lost worker
   p.info[info.worker] = info;
   p.models[info.worker] = std::move(model);
   if (!anchor.empty()) p.anchor = std::move(anchor);
-  if (++p.arrived == static_cast<int>(m)) {
+  ++p.arrived;
+  if (LiveArrived(p) == LiveWorkers()) {
     Evaluate(info.round, p);
     pending_.erase(info.round);
   }
@@ -73,25 +103,31 @@ void CoordinatorActor::Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor 
 void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
   const auto begin = context().Now();
   // Mean of the local models, summed in worker order.
+  // Workers lost under on_failure: continue are left out.
   std::fill(mean_.begin(), mean_.end(), 0.0f);
-  for (const rt::Tensor& t : p.models) {
-    const std::span<const float> v = t.floats();
+  int n = 0;
+  for (size_t w = 0; w < p.models.size(); ++w) {
+    if (!p.info[w] || dropped_[w]) continue;
+    const std::span<const float> v = std::as_const(p.models[w]).floats();
     for (size_t j = 0; j < mean_.size(); ++j) mean_[j] += v[j];
+    ++n;
   }
-  const float inv = 1.0f / static_cast<float>(p.models.size());
+  const float inv = 1.0f / static_cast<float>(n);
   for (float& v : mean_) v *= inv;
 
   EvalRecord rec;
   rec.round = round;
   double loss_sum = 0;
-  for (const auto& info : p.info) {
+  for (size_t w = 0; w < p.info.size(); ++w) {
+    if (!p.info[w] || dropped_[w]) continue;
+    const auto& info = p.info[w];
     rec.wall_s = std::max(rec.wall_s, info->wall_s);
     rec.epoch = std::max(rec.epoch, info->epoch);
     rec.iteration = std::max(rec.iteration, info->iteration);
     loss_sum += info->train_loss;
     rec.workers.push_back({info->worker, info->train_loss, info->compute_s, info->blocked_s});
   }
-  rec.train_loss = loss_sum / static_cast<double>(p.info.size());
+  rec.train_loss = loss_sum / static_cast<double>(n);
   const train::EvalResult mean_eval =
       model_->EvaluateParams(mean_, *test_, spec_.evaluation.test_batch);
   rec.test_loss = mean_eval.loss;
@@ -105,7 +141,9 @@ void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
   context().RecordSpan("evaluate", "evaluate round " + std::to_string(round), begin,
                        context().Now(), {{"accuracy", rec.test_accuracy}});
   collector_->OnEval(rec);
-  for (const auto& t : trainers_) (void)t.Tell(&TrainerActor::EvalDone, round);
+  for (size_t w = 0; w < trainers_.size(); ++w) {
+    if (!dropped_[w]) (void)trainers_[w].Tell(&TrainerActor::EvalDone, round);
+  }
 }
 
 void CoordinatorActor::Finished(FinishInfo info, rt::Tensor model) {

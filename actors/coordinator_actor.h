@@ -38,6 +38,9 @@ class CoordinatorActor : public rt::Actor {
   void Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor anchor);
   void Finished(FinishInfo info, rt::Tensor model);
   void Probe(ProbeInfo info, rt::Tensor values);
+  // on_failure: continue. These workers are gone: evaluations no longer
+  // wait for their snapshots and average the others'.
+  void DropWorkers(std::vector<int> workers);
 
  private:
   struct PendingEval {
@@ -47,6 +50,8 @@ class CoordinatorActor : public rt::Actor {
     int arrived = 0;
   };
   void Evaluate(int64_t round, PendingEval& p);
+  int LiveWorkers() const;
+  int LiveArrived(const PendingEval& p) const;
 
   ExperimentSpec spec_;
   RunCollector* collector_;
@@ -55,6 +60,7 @@ class CoordinatorActor : public rt::Actor {
   std::vector<float> mean_;
   std::map<int64_t, PendingEval> pending_;
   std::vector<rt::ActorHandle<TrainerActor>> trainers_;
+  std::vector<bool> dropped_;
 };
 
 }  // namespace olsgd::actors

@@ -26,6 +26,9 @@ struct ClusterSpec {
   double heartbeat_s = 0.5;
   double failure_timeout_s = 3.0;
   int checkpoint_every_rounds = 0;  // 0 = only on abort
+  // olsgd head: how many worker processes to wait for, and for how long.
+  int wait_for_workers = 1;
+  double join_timeout_s = 120.0;
 };
 
 // data: dataset, location and partitioning.

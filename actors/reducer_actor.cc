@@ -3,13 +3,16 @@
 #include <stdexcept>
 
 #include "actors/algorithm_kind.h"
+#include "actors/link_setup.h"
 #include "actors/trainer_actor.h"
+#include "runtime/log.h"
 
 namespace olsgd::actors {
 
 void ReducerActor::DefineMethods(rt::MethodTable<ReducerActor>& t) {
   t.Def("start", &ReducerActor::Start);
   t.Def("contribute", &ReducerActor::Contribute);
+  t.Def("drop_workers", &ReducerActor::DropWorkers);
 }
 
 ReducerActor::ReducerActor(std::string algorithm, double beta, int workers, int shard)
@@ -22,6 +25,7 @@ ReducerActor::ReducerActor(std::string algorithm, double beta, int workers, int 
 void ReducerActor::Start(std::vector<rt::ActorHandle<TrainerActor>> trainers,
                          rt::Tensor initial_slice) {
   trainers_ = std::move(trainers);
+  dropped_.assign(trainers_.size(), false);
   const std::span<const float> x0 = std::as_const(initial_slice).floats();
   core_.emplace(ReduceOpFor(*ParseAlgorithm(algorithm_), beta_), workers_,
                 std::vector<float>(x0.begin(), x0.end()), beta_);
@@ -29,16 +33,34 @@ void ReducerActor::Start(std::vector<rt::ActorHandle<TrainerActor>> trainers,
 
 void ReducerActor::Contribute(int64_t round, int worker, rt::Tensor slice, float lr) {
   if (!core_) throw std::logic_error("ReducerActor: contribution before Start");
+  if (worker >= 0 && static_cast<size_t>(worker) < dropped_.size() && dropped_[worker]) return;
   if (!core_->Add(round, worker, std::as_const(slice).floats(), lr)) return;
+  ReduceAndSend(round);
+}
+
+void ReducerActor::DropWorkers(std::vector<int> workers) {
+  if (!core_) throw std::logic_error("ReducerActor: DropWorkers before Start");
+  for (int w : workers) {
+    if (w < 0 || static_cast<size_t>(w) >= dropped_.size()) continue;
+    dropped_[w] = true;
+    core_->DropWorker(w);
+  }
+  for (int64_t round : core_->CompleteRounds()) ReduceAndSend(round);
+}
+
+void ReducerActor::ReduceAndSend(int64_t round) {
   const auto begin = context().Now();
   std::vector<float> combined = core_->Reduce(round);
   rt::Tensor result = rt::Tensor::CopyOf(combined);
   // One buffer, shared by every local trainer: no copy per receiver.
-  for (const auto& trainer : trainers_) {
-    const rt::Status st = trainer.Tell(&TrainerActor::Result, round, shard_, result);
+  for (size_t w = 0; w < trainers_.size(); ++w) {
+    if (dropped_[w]) continue;
+    const rt::Status st = trainers_[w].Tell(&TrainerActor::Result, round, shard_, result);
     if (!st.ok()) {
-      throw std::runtime_error("reducer " + std::to_string(shard_) + ": result of round " +
-                               std::to_string(round) + " undeliverable: " + st.error().message);
+      // A trainer on a node that was just lost: the run's failure policy
+      // decides what happens to it (a local trainer that failed ends the run).
+      rt::Log().warn("reducer {}: result of round {} not delivered to {}: {}", shard_, round,
+                     TrainerName(static_cast<int>(w)), st.error().message);
     }
   }
   context().RecordSpan("averaging", "average round " + std::to_string(round), begin,

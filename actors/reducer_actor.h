@@ -31,14 +31,20 @@ class ReducerActor : public rt::Actor {
   // Worker `worker`'s contribution to round `round`; `lr` is its rate then.
   // When the round is complete, the result goes to every trainer.
   void Contribute(int64_t round, int worker, rt::Tensor slice, float lr);
+  // on_failure: continue. These workers are gone: rounds stop waiting for
+  // them and results are no longer sent to them.
+  void DropWorkers(std::vector<int> workers);
 
  private:
+  void ReduceAndSend(int64_t round);
+
   std::string algorithm_;
   double beta_;
   int workers_;
   int shard_;
   std::optional<SliceReducer> core_;
   std::vector<rt::ActorHandle<TrainerActor>> trainers_;
+  std::vector<bool> dropped_;
 };
 
 }  // namespace olsgd::actors

@@ -9,6 +9,7 @@ RunCollector::RunCollector(const ExperimentSpec& spec, RunObserver& observer)
     : spec_(spec), observer_(observer) {
   const size_t m = static_cast<size_t>(spec.cluster.workers);
   finish_.resize(m);
+  lost_.assign(m, false);
   outcome_.final_models.resize(m);
 }
 
@@ -28,10 +29,34 @@ void RunCollector::OnProbe(ProbeRecord probe) {
 void RunCollector::OnFinished(const FinishInfo& info, std::vector<float> final_model) {
   std::lock_guard<std::mutex> lock(mu_);
   if (done_ || info.worker < 0 || static_cast<size_t>(info.worker) >= finish_.size()) return;
+  if (lost_[info.worker]) return;
   finish_[info.worker] = info;
   outcome_.final_models[info.worker] = std::move(final_model);
   interrupted_ = interrupted_ || info.interrupted;
-  if (++finished_workers_ == spec_.cluster.workers) FinishLocked();
+  ++finished_workers_;
+  MaybeFinishLocked();
+}
+
+void RunCollector::OnWorkersLost(const std::vector<int>& workers, const std::vector<std::string>& shards) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (done_) return;
+  for (int w : workers) {
+    if (w < 0 || static_cast<size_t>(w) >= lost_.size() || lost_[w]) continue;
+    if (!outcome_.final_models[w].empty()) continue;  // it had finished: nothing lost
+    lost_[w] = true;
+  }
+  outcome_.summary.lost_shards.insert(outcome_.summary.lost_shards.end(), shards.begin(), shards.end());
+  MaybeFinishLocked();
+}
+
+int RunCollector::live_workers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(std::count(lost_.begin(), lost_.end(), false));
+}
+
+void RunCollector::MaybeFinishLocked() {
+  const int live = static_cast<int>(std::count(lost_.begin(), lost_.end(), false));
+  if (finished_workers_ == live) FinishLocked();
 }
 
 void RunCollector::OnFailure(const std::string& why) {
@@ -46,7 +71,9 @@ void RunCollector::FinishLocked() {
   s.status = !failure_.empty() ? "failed" : interrupted_ ? "interrupted" : "completed";
   s.failure = failure_;
   double blocked = 0, wall = 0;
-  for (const FinishInfo& f : finish_) {
+  for (size_t i = 0; i < finish_.size(); ++i) {
+    if (lost_[i]) continue;
+    const FinishInfo& f = finish_[i];
     WorkerSummary w;
     w.worker = f.worker;
     w.compute_s = f.compute_s;

@@ -44,6 +44,11 @@ class RunCollector {
   void OnFinished(const FinishInfo& info, std::vector<float> final_model);
   // The run cannot go on (e.g. an actor failed); ends it with status failed.
   void OnFailure(const std::string& why);
+  // on_failure: continue. These workers are gone; the run ends when every
+  // other worker has finished. `shards` describes the data lost with them.
+  void OnWorkersLost(const std::vector<int>& workers, const std::vector<std::string>& shards);
+  // Workers not lost.
+  int live_workers();
 
   // Waits up to `timeout` for the run to end; true if it has.
   bool WaitDone(std::chrono::milliseconds timeout);
@@ -52,6 +57,7 @@ class RunCollector {
 
  private:
   void FinishLocked();
+  void MaybeFinishLocked();
 
   const ExperimentSpec& spec_;
   RunObserver& observer_;
@@ -59,6 +65,7 @@ class RunCollector {
   std::condition_variable done_cv_;
   bool done_ = false;
   int finished_workers_ = 0;
+  std::vector<bool> lost_;
   bool interrupted_ = false;
   std::string failure_;
   std::vector<FinishInfo> finish_;

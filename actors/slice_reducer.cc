@@ -84,4 +84,12 @@ void SliceReducer::DropWorker(int worker) {
   if (worker >= 0 && static_cast<size_t>(worker) < live_.size()) live_[worker] = false;
 }
 
+std::vector<int64_t> SliceReducer::CompleteRounds() const {
+  std::vector<int64_t> rounds;
+  for (const auto& [round, p] : pending_) {
+    if (Complete(p)) rounds.push_back(round);
+  }
+  return rounds;
+}
+
 }  // namespace olsgd::actors

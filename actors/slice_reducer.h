@@ -33,6 +33,8 @@ class SliceReducer {
   // Removes a worker from the group (on_failure: continue); rounds it had not
   // yet contributed to no longer wait for it.
   void DropWorker(int worker);
+  // Rounds whose contributions are all in (after DropWorker), oldest first.
+  std::vector<int64_t> CompleteRounds() const;
 
   size_t slice_size() const { return anchor_.size(); }
   int live_workers() const;

@@ -35,13 +35,22 @@ compare_accuracy.png, compare_loss.png.)";
 
 const char* kHeadExamples = R"(
 Examples:
-  olsgd head --config config/quickstart.yaml --listen tcp://0.0.0.0:5555
+  olsgd keygen --out keys/          # once; copy keys/ to every host
+  olsgd head --config config/quickstart.yaml --listen tcp://0.0.0.0:5555 \
+      --set cluster.key_dir=keys/ --set cluster.wait_for_workers=2
 then on each other host:
-  olsgd worker --head tcp://HEAD-HOST:5555 --slots 2)";
+  olsgd worker --head tcp://HEAD-HOST:5555 --slots 2 --key-dir keys/
+The head waits for cluster.wait_for_workers workers, places trainers on them
+(spread, or cluster.trainer_nodes), keeps reducers on the head unless
+cluster.reducer_nodes says otherwise, writes every output here, then releases
+the workers. See docs/CLUSTER.md (Slurm and SSH recipes).)";
 
 const char* kWorkerExamples = R"(
 Examples:
-  olsgd worker --head tcp://10.0.0.1:5555 --slots 2 --key-dir keys/)";
+  olsgd worker --head tcp://10.0.0.1:5555 --slots 2 --key-dir keys/
+  OLSGD_HEAD=tcp://10.0.0.1:5555 OLSGD_KEY_DIR=keys/ olsgd worker --name gpu-3
+Exit code: 0 when the head ends the run normally, 1 when the run failed or the
+head was lost, 130 on Ctrl-C.)";
 
 const char* kKeygenExamples = R"(
 Examples:
@@ -113,13 +122,23 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
   AddSetOption(head_cmd, head.overrides, "override a config key (repeatable)");
   head_cmd->add_option("--out", head.out, "output folder (must be new or empty)");
   head_cmd->add_option("--resume", head.resume, "continue the run checkpointed in this folder");
+  bool head_quiet = false, head_verbose = false;
+  AddVerbosity(head_cmd, head_quiet, head_verbose);
   head_cmd->footer(kHeadExamples);
 
   WorkerArgs worker;
   CLI::App* worker_cmd = app.add_subcommand("worker", "join a head and host actors");
-  worker_cmd->add_option("--head", worker.head, "the head's tcp address")->required();
-  worker_cmd->add_option("--slots", worker.slots, "trainer slots on this host")->default_val(1);
-  worker_cmd->add_option("--key-dir", worker.key_dir, "CURVE keys from `olsgd keygen`");
+  worker_cmd->add_option("--head", worker.head, "the head's tcp address")->required()->envname("OLSGD_HEAD");
+  worker_cmd->add_option("--slots", worker.slots, "trainer slots on this host")->default_val(1)->envname("OLSGD_SLOTS");
+  worker_cmd->add_option("--key-dir", worker.key_dir, "CURVE keys from `olsgd keygen`")->envname("OLSGD_KEY_DIR");
+  worker_cmd->add_flag("--insecure", worker.insecure, "plaintext tcp, no key (trusted networks only)");
+  worker_cmd->add_option("--name", worker.name, "unique node name (default HOSTNAME-PID)")->envname("OLSGD_NODE_NAME");
+  worker_cmd->add_option("--listen", worker.listen,
+                         "tcp address to bind (default: the address that routes to the head, any port)");
+  worker_cmd->add_option("--join-timeout", worker.join_timeout_s, "seconds to wait for the head")->default_val(60);
+  worker_cmd->add_option("--heartbeat", worker.heartbeat_s, "heartbeat period, seconds")->default_val(0.5);
+  worker_cmd->add_option("--failure-timeout", worker.failure_timeout_s,
+                         "declare the head lost after this many silent seconds")->default_val(3.0);
   worker_cmd->footer(kWorkerExamples);
 
   KeygenArgs keygen;
@@ -142,7 +161,10 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
     compare.verbosity = VerbosityOf(compare_quiet, compare_verbose);
     return CompareCommand(compare, env);
   }
-  if (head_cmd->parsed()) return HeadCommand(head, env);
+  if (head_cmd->parsed()) {
+    head.verbosity = VerbosityOf(head_quiet, head_verbose);
+    return HeadCommand(head, env);
+  }
   if (worker_cmd->parsed()) return WorkerCommand(worker, env);
   if (keygen_cmd->parsed()) return KeygenCommand(keygen, env);
   return kExitUsage;

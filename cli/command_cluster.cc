@@ -1,45 +1,121 @@
-// olsgd head / worker / keygen: the multi-host command shapes. The cluster
-// issue implements them; until then they check their arguments and say so.
+// olsgd head / olsgd worker: a multi-host run. The head runs the experiment
+// (like `olsgd run`, same outputs) on the nodes that join it; see
+// actors/cluster_head.h and actors/cluster_worker.h.
+#include <chrono>
+#include <exception>
+
 #include "cli/commands.h"
 #include "cli/config_error.h"
 #include "cli/config_load.h"
+#include "cli/run_execution.h"
+#include "cli/run_folder.h"
 
 namespace olsgd::cli {
 namespace {
 
-int NotYet(const CommandEnv& env, const std::string& what) {
-  *env.err << "error: " << what
-           << " is not available in this build yet: multi-host runs come with the cluster "
-              "issue. Use `olsgd run CONFIG.yaml` for an embedded cluster in one process.\n";
-  return kExitRunFailure;
-}
+bool IsTcp(const std::string& address) { return address.rfind("tcp://", 0) == 0; }
 
 }  // namespace
 
 int HeadCommand(const HeadArgs& args, const CommandEnv& env) {
+  if (!IsTcp(args.listen)) {
+    *env.err << "error: --listen must be a tcp:// address, got " << args.listen << "\n";
+    return kExitUsage;
+  }
+  LoadedConfig loaded;
+  std::vector<std::string> overrides = args.overrides;
+  overrides.insert(overrides.begin(), "cluster.mode=head");
   try {
-    LoadConfigFile(args.config, args.overrides);  // config errors still exit 2 first
+    loaded = LoadConfigFile(args.config, overrides);
   } catch (const ConfigError& e) {
     *env.err << e.what() << "\n";
     return kExitUsage;
   }
-  if (args.listen.rfind("tcp://", 0) != 0) {
-    *env.err << "error: --listen must be a tcp:// address, got " << args.listen << "\n";
+  if (!args.resume.empty()) {
+    *env.err << "error: olsgd head --resume is not available yet; use olsgd run --resume for an "
+                "embedded run\n";
     return kExitUsage;
   }
-  return NotYet(env, "olsgd head");
+  actors::ExperimentSpec spec = loaded.spec;
+  if (spec.cluster.key_dir.empty() && spec.cluster.insecure) {
+    *env.err << "warning: cluster.insecure is true: tcp links are plaintext and unauthenticated; "
+                "anyone who can reach " << args.listen << " can join. Use `olsgd keygen` and "
+                "cluster.key_dir on any network you do not fully trust.\n";
+  }
+  if (const std::string missing = CheckDataPresent(spec); !missing.empty()) {
+    *env.err << "error: " << loaded.sources.Where("data.path") << ": " << missing << "\n";
+    return kExitUsage;
+  }
+  const std::string dir = ChooseRunFolder(args.out, spec.output.dir, env.runs_root, spec.name,
+                                          std::chrono::system_clock::now());
+  if (const std::string busy = CheckRunFolderFree(dir); !busy.empty()) {
+    *env.err << "error: " << busy << "\n";
+    return kExitUsage;
+  }
+  try {
+    CreateRunFolder(dir);
+  } catch (const std::exception& e) {
+    *env.err << "error: " << e.what() << "\n";
+    return kExitRunFailure;
+  }
+  spec.output.dir = dir;
+  actors::HeadOptions head;
+  head.listen = args.listen;
+  head.say = [&env](const std::string& line) { *env.err << line << "\n" << std::flush; };
+  CommandEnv head_env = env;
+  head_env.run = [&env, head](const actors::ExperimentSpec& s, actors::RunObserver& observer,
+                              const actors::RunOptions& options) {
+    return env.head(s, observer, options, head);
+  };
+  const RunResult result = ExecuteRun(spec, args.config, overrides, spec.name,
+                                      args.verbosity, head_env);
+  return ExitCodeFor(result);
 }
 
 int WorkerCommand(const WorkerArgs& args, const CommandEnv& env) {
-  if (args.head.rfind("tcp://", 0) != 0) {
+  if (!IsTcp(args.head)) {
     *env.err << "error: --head must be a tcp:// address, got " << args.head << "\n";
+    return kExitUsage;
+  }
+  if (!args.listen.empty() && !IsTcp(args.listen)) {
+    *env.err << "error: --listen must be a tcp:// address, got " << args.listen << "\n";
     return kExitUsage;
   }
   if (args.slots < 1) {
     *env.err << "error: --slots must be at least 1, got " << args.slots << "\n";
     return kExitUsage;
   }
-  return NotYet(env, "olsgd worker");
+  if (args.key_dir.empty() && !args.insecure) {
+    *env.err << "error: olsgd worker needs --key-dir DIR (the cluster keys from `olsgd keygen`), "
+                "or --insecure for plaintext tcp on a trusted network\n";
+    return kExitUsage;
+  }
+  if (args.heartbeat_s <= 0 || args.failure_timeout_s <= args.heartbeat_s || args.join_timeout_s <= 0) {
+    *env.err << "error: need --heartbeat > 0, --failure-timeout > --heartbeat and --join-timeout > 0\n";
+    return kExitUsage;
+  }
+  if (args.insecure && args.key_dir.empty()) {
+    *env.err << "warning: --insecure: plaintext, unauthenticated tcp\n";
+  }
+  actors::WorkerNodeOptions o;
+  o.head = args.head;
+  o.name = args.name;
+  o.listen = args.listen;
+  o.key_dir = args.key_dir;
+  o.insecure = args.insecure;
+  o.slots = args.slots;
+  o.heartbeat_s = args.heartbeat_s;
+  o.failure_timeout_s = args.failure_timeout_s;
+  o.join_timeout_s = args.join_timeout_s;
+  o.say = [&env](const std::string& line) { *env.err << line << "\n" << std::flush; };
+  try {
+    const actors::WorkerNodeResult r = env.worker(o, env.stop);
+    *env.err << (r.exit_code == 0 ? "" : "error: ") << "worker: " << r.message << "\n";
+    return r.exit_code;
+  } catch (const std::exception& e) {
+    *env.err << "error: worker: " << e.what() << "\n";
+    return kExitRunFailure;
+  }
 }
 
 }  // namespace olsgd::cli

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "actors/cluster_head.h"
+#include "actors/cluster_worker.h"
 #include "actors/experiment_spec.h"
 #include "actors/run_experiment.h"
 #include "actors/run_records.h"
@@ -26,9 +28,19 @@ inline constexpr int kExitInterrupted = 130;
 using RunFunction = std::function<actors::RunSummary(
     const actors::ExperimentSpec&, actors::RunObserver&, const actors::RunOptions&)>;
 
+// Runs one experiment as the head of a multi-host run (actors::RunOnCluster).
+using HeadFunction = std::function<actors::RunSummary(
+    const actors::ExperimentSpec&, actors::RunObserver&, const actors::RunOptions&,
+    const actors::HeadOptions&)>;
+// Runs a worker process until the head releases it (actors::RunWorkerNode).
+using WorkerFunction = std::function<actors::WorkerNodeResult(const actors::WorkerNodeOptions&,
+                                                              const std::atomic<bool>*)>;
+
 // What the commands need from the process around them.
 struct CommandEnv {
   RunFunction run;
+  HeadFunction head;      // olsgd head
+  WorkerFunction worker;  // olsgd worker
   std::ostream* out = nullptr;              // results and progress
   std::ostream* err = nullptr;              // errors and warnings
   bool tty = false;                         // `out` is a terminal: live progress line
@@ -70,14 +82,21 @@ struct HeadArgs {
   std::vector<std::string> overrides;
   std::string out;
   std::string resume;
+  Verbosity verbosity = Verbosity::kNormal;
 };
 int HeadCommand(const HeadArgs& args, const CommandEnv& env);
 
-// olsgd worker --head tcp://HOST:PORT [--slots N] [--key-dir DIR]
+// olsgd worker --head tcp://HOST:PORT [--slots N] [--key-dir DIR | --insecure] [--name NAME] [--listen ADDR]
 struct WorkerArgs {
   std::string head;
   int slots = 1;
   std::string key_dir;
+  std::string name;
+  std::string listen;
+  bool insecure = false;
+  double join_timeout_s = 60;
+  double heartbeat_s = 0.5;
+  double failure_timeout_s = 3.0;
 };
 int WorkerCommand(const WorkerArgs& args, const CommandEnv& env);
 

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <iostream>
 
+#include "actors/cluster_head.h"
+#include "actors/cluster_worker.h"
 #include "actors/run_experiment.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
@@ -13,6 +15,11 @@ int main(int argc, char** argv) {
   olsgd::cli::StartSignalWatcher(&stop);
   olsgd::cli::CommandEnv env;
   env.run = &olsgd::actors::RunExperiment;
+  env.head = [](const olsgd::actors::ExperimentSpec& spec, olsgd::actors::RunObserver& observer,
+                const olsgd::actors::RunOptions& options, const olsgd::actors::HeadOptions& head) {
+    return olsgd::actors::RunOnCluster(spec, observer, options, head).summary;
+  };
+  env.worker = &olsgd::actors::RunWorkerNode;
   env.out = &std::cout;
   env.err = &std::cerr;
   env.tty = isatty(STDOUT_FILENO) != 0;

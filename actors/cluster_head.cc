@@ -1,0 +1,102 @@
+#include "actors/cluster_head.h"
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+#include <thread>
+
+#include "actors/actor_types.h"
+#include "actors/cluster_security.h"
+#include "actors/node_agent.h"
+#include "actors/node_loss.h"
+#include "actors/placement.h"
+#include "actors/run_on_runtime.h"
+#include "runtime/log.h"
+
+namespace olsgd::actors {
+namespace {
+
+std::chrono::milliseconds Millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000.0)));
+}
+
+int WorkerNodes(const rt::Runtime& runtime) {
+  int n = 0;
+  for (const auto& node : runtime.Nodes()) n += node.id != runtime.node_id() ? 1 : 0;
+  return n;
+}
+
+// Waits until cluster.wait_for_workers worker processes have joined.
+void WaitForWorkers(const rt::Runtime& runtime, const ExperimentSpec& spec, const RunOptions& options,
+                    const HeadOptions& head) {
+  const int want = spec.cluster.wait_for_workers;
+  const auto deadline = std::chrono::steady_clock::now() + Millis(spec.cluster.join_timeout_s);
+  int seen = -1;
+  while (true) {
+    const int have = WorkerNodes(runtime);
+    if (have != seen) {
+      head.say("head: " + std::to_string(have) + " of " + std::to_string(want) +
+               " worker nodes joined (start them with `olsgd worker --head " + runtime.address() + "`)");
+      seen = have;
+    }
+    if (have >= want) return;
+    if (options.stop != nullptr && options.stop->load()) {
+      throw std::runtime_error("interrupted while waiting for worker nodes");
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw std::runtime_error("only " + std::to_string(have) + " of " + std::to_string(want) +
+                               " worker nodes joined within " + std::to_string(spec.cluster.join_timeout_s) +
+                               " s (cluster.wait_for_workers, cluster.join_timeout_s)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+// Tells every worker process the run is over and how it should exit.
+void ReleaseWorkers(rt::Runtime& runtime, const RunSummary& summary) {
+  const int code = summary.status == "completed" ? 0 : summary.status == "interrupted" ? 130 : 1;
+  const std::string message = "run " + summary.status + (summary.failure.empty() ? "" : ": " + summary.failure);
+  for (const auto& node : runtime.Nodes()) {
+    if (node.id == runtime.node_id()) continue;
+    auto agent = runtime.Lookup<NodeAgent>(NodeAgentName(node.name), std::chrono::seconds(2));
+    if (!agent.ok()) {
+      rt::Log().warn("cannot release node '{}': {}", node.name, agent.error().ToString());
+      continue;
+    }
+    (void)agent->Tell(&NodeAgent::Release, code, message);
+  }
+}
+
+}  // namespace
+
+RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer, const RunOptions& options,
+                        const HeadOptions& head) {
+  RegisterExperimentActorTypes();
+  NodeLossQueue losses;
+  rt::RuntimeOptions ro;
+  ro.listen = head.listen;
+  ro.advertise = head.advertise;
+  ro.node_name = "head";
+  ro.spin_iterations = 0;
+  ro.security = ClusterSecurity(spec.cluster.key_dir, spec.cluster.insecure);
+  ro.heartbeat.interval = Millis(spec.cluster.heartbeat_s);
+  ro.heartbeat.timeout = Millis(spec.cluster.failure_timeout_s);
+  ro.on_node_lost = [&losses](rt::NodeId node, const std::string& reason) { losses.Push(node, reason); };
+  RuntimeRun run;
+  run.runtime = rt::Runtime::Start(ro);
+  head.say("head: listening on " + run.runtime->address() +
+           (spec.cluster.key_dir.empty() ? " (plaintext)" : " (CURVE)"));
+  WaitForWorkers(*run.runtime, spec, options, head);
+  losses.RememberNodes(run.runtime->Nodes());
+  run.placement = PlaceActors(spec.cluster, spec.algorithm.reducer_shards, run.runtime->Nodes(),
+                              run.runtime->node_name());
+  for (const auto& w : run.placement.warnings) head.say("head: warning: " + w);
+  head.say("head: placement: " + DescribePlacement(run.placement, run.runtime->node_name()));
+  run.losses = &losses;
+  run.before_shutdown = [](rt::Runtime& runtime, const RunSummary& summary) {
+    ReleaseWorkers(runtime, summary);
+  };
+  return RunOnRuntime(std::move(run), spec, observer, options);
+}
+
+}  // namespace olsgd::actors

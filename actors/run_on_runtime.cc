@@ -1,0 +1,186 @@
+#include "actors/run_on_runtime.h"
+
+#include <cblas.h>
+
+#include <stdexcept>
+#include <thread>
+
+#include "actors/algorithm_kind.h"
+#include "actors/coordinator_actor.h"
+#include "actors/dataset_cache.h"
+#include "actors/link_setup.h"
+#include "actors/local_worker.h"
+#include "actors/reducer_actor.h"
+#include "actors/run_plan.h"
+#include "actors/spec_json.h"
+#include "actors/trainer_actor.h"
+#include "runtime/log.h"
+
+namespace olsgd::actors {
+namespace {
+
+template <class A>
+rt::ActorHandle<A> CheckSpawn(rt::Result<rt::ActorHandle<A>> r, const std::string& what) {
+  if (!r.ok()) throw std::runtime_error("cannot start " + what + ": " + r.error().ToString());
+  return std::move(r).value();
+}
+
+void CheckSent(const rt::Status& st, const std::string& what) {
+  if (!st.ok()) throw std::runtime_error("cannot reach " + what + ": " + st.error().ToString());
+}
+
+// The first local actor that failed (its method threw and it was stopped), if any.
+std::string FailedActor(const rt::Runtime& runtime, const std::vector<rt::ActorId>& ids) {
+  for (const rt::ActorId& id : ids) {
+    const rt::ActorStats s = runtime.Stats(id);
+    if (s.failures > 0 || !s.alive) return s.name.empty() ? "an actor" : s.name;
+  }
+  return "";
+}
+
+// The actors of one run and what the run loop needs to manage them.
+struct RunActors {
+  rt::ActorHandle<CoordinatorActor> coordinator;
+  std::vector<rt::ActorHandle<ReducerActor>> reducers;
+  std::vector<rt::ActorHandle<TrainerActor>> trainers;
+  std::vector<rt::ActorId> watched;  // local ones: a failure ends the run
+};
+
+// Applies cluster.on_failure to a lost node. Returns false when the run must end.
+void HandleLoss(const NodeLoss& loss, const ExperimentSpec& spec, const Placement& placement,
+                const train::Dataset& train_data, RunActors& actors, RunCollector& collector) {
+  const ActorsOnNode on = ActorsPlacedOn(placement, loss.name);
+  const std::string what = DescribeLoss(loss, on);
+  if (on.empty()) {
+    rt::Log().warn("{}; no actor of this run was on it", what);
+    return;
+  }
+  if (spec.cluster.on_failure != "continue") {
+    collector.OnFailure(what + " (cluster.on_failure: abort)");
+    return;
+  }
+  if (!on.shards.empty()) {
+    collector.OnFailure(what + "; on_failure: continue cannot go on without a reducer shard "
+                               "(place reducers on the head, the default, to survive worker losses)");
+    return;
+  }
+  if (static_cast<int>(on.trainers.size()) >= collector.live_workers()) {
+    collector.OnFailure(what + "; no trainer is left to continue with");
+    return;
+  }
+  std::vector<std::string> shards;
+  for (int w : on.trainers) {
+    shards.push_back("worker " + std::to_string(w) + " (" +
+                     std::to_string(ShardFor(spec, train_data, w).size()) +
+                     " training samples) on node '" + loss.name + "': " + loss.reason);
+  }
+  rt::Log().warn("{}; continuing without it (cluster.on_failure: continue)", what);
+  for (const auto& r : actors.reducers) (void)r.Tell(&ReducerActor::DropWorkers, on.trainers);
+  (void)actors.coordinator.Tell(&CoordinatorActor::DropWorkers, on.trainers);
+  collector.OnWorkersLost(on.trainers, shards);
+}
+
+}  // namespace
+
+RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver& observer,
+                        const RunOptions& options) {
+  if (!ParseAlgorithm(spec.algorithm.name)) {
+    throw std::invalid_argument("algorithm.name: unknown algorithm '" + spec.algorithm.name + "'");
+  }
+  openblas_set_num_threads(std::max(spec.cluster.blas_threads, 1));
+  rt::Runtime& runtime = *run.runtime;
+  const Placement& placement = run.placement;
+  const int m = spec.cluster.workers;
+  const int k = spec.algorithm.reducer_shards;
+  if (static_cast<int>(placement.trainer_nodes.size()) != m ||
+      static_cast<int>(placement.reducer_nodes.size()) != k) {
+    throw std::invalid_argument("placement does not match cluster.workers / algorithm.reducer_shards");
+  }
+
+  // Load the data first: a missing or corrupt file fails before any actor starts.
+  auto train_data = LoadSplit(spec.data, spec.seed, train::Split::kTrain);
+  auto test_data = LoadSplit(spec.data, spec.seed, train::Split::kTest);
+  const std::vector<float> x0 = [&] {
+    auto model = train::BuildModel(ToModelConfig(spec.model), *train_data, spec.seed);
+    return std::vector<float>(model->params().begin(), model->params().end());
+  }();
+  const RunPlan plan = MakeRunPlan(spec, train_data->n, x0.size());
+
+  RunCollector collector(spec, observer);
+  const rt::RestartPolicy stop_on_failure = rt::RestartPolicy::StopOnFailure();
+
+  RunActors actors;
+  actors.coordinator = CheckSpawn(
+      runtime.SpawnLocal<CoordinatorActor>(
+          rt::SpawnOptions{.name = "coordinator", .dedicated_thread = true,
+                           .restart = stop_on_failure},
+          spec, &collector),
+      "the coordinator");
+  actors.watched = {actors.coordinator.id()};
+  for (int j = 0; j < k; ++j) {
+    const std::string& node = placement.reducer_nodes[j];
+    actors.reducers.push_back(CheckSpawn(
+        runtime.Spawn<ReducerActor>(
+            rt::SpawnOptions{.name = ReducerName(j), .node = node, .restart = stop_on_failure},
+            spec.algorithm.name, spec.algorithm.beta, m, j),
+        ReducerName(j) + (node.empty() ? "" : " on node '" + node + "'")));
+    if (node.empty()) actors.watched.push_back(actors.reducers.back().id());
+  }
+  const std::string spec_json = SpecToJson(spec);
+  for (int i = 0; i < m; ++i) {
+    const std::string& node = placement.trainer_nodes[i];
+    actors.trainers.push_back(CheckSpawn(
+        runtime.Spawn<TrainerActor>(
+            rt::SpawnOptions{.name = TrainerName(i), .node = node, .dedicated_thread = true,
+                             .restart = stop_on_failure},
+            spec_json, i),
+        TrainerName(i) + (node.empty() ? "" : " on node '" + node + "'")));
+    if (node.empty()) actors.watched.push_back(actors.trainers.back().id());
+  }
+  ApplyLinks(runtime, spec);
+  // Spans cost memory per step: record them only when a trace is wanted.
+  runtime.spans().set_enabled(!options.trace_path.empty());
+  CheckSent(actors.coordinator.Tell(&CoordinatorActor::Wire, actors.trainers), "the coordinator");
+
+  for (int j = 0; j < k; ++j) {
+    const auto [lo, hi] = plan.shard_slices[j];
+    CheckSent(actors.reducers[j].Tell(&ReducerActor::Start, actors.trainers,
+                                      rt::Tensor::CopyOf(std::span<const float>(x0).subspan(lo, hi - lo))),
+              ReducerName(j));
+  }
+  const int64_t origin = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  for (int i = 0; i < m; ++i) {
+    CheckSent(actors.trainers[i].Tell(&TrainerActor::Start, actors.reducers, actors.coordinator,
+                                      origin, options.record_vectors),
+              TrainerName(i));
+  }
+
+  bool stop_sent = false;
+  while (!collector.WaitDone(std::chrono::milliseconds(50))) {
+    if (options.stop != nullptr && options.stop->load() && !stop_sent) {
+      for (const auto& t : actors.trainers) (void)t.Tell(&TrainerActor::Stop);
+      stop_sent = true;
+    }
+    if (run.losses != nullptr) {
+      for (const NodeLoss& loss : run.losses->Drain()) {
+        HandleLoss(loss, spec, placement, *train_data, actors, collector);
+      }
+    }
+    const std::string failed = FailedActor(runtime, actors.watched);
+    if (!failed.empty()) {
+      collector.OnFailure(failed + " failed; see the log above for its error");
+    }
+  }
+  RunOutcome outcome = collector.TakeOutcome();
+  if (run.before_shutdown) run.before_shutdown(runtime, outcome.summary);
+  runtime.Shutdown();
+  if (!options.trace_path.empty()) {
+    const rt::Status st = runtime.spans().WriteChromeTrace(options.trace_path);
+    if (!st.ok()) throw std::runtime_error("cannot write trace: " + st.error().ToString());
+  }
+  return outcome;
+}
+
+}  // namespace olsgd::actors

@@ -1,0 +1,35 @@
+// Runs an experiment on a runtime someone else started: the embedded one of
+// RunAndCollect, or a head node whose workers have joined (cluster_head.h).
+// Trainers and reducers are spawned where `placement` says; lost nodes
+// reported into `losses` are handled by the spec's cluster.on_failure policy.
+#ifndef OLSGD_ACTORS_RUN_ON_RUNTIME_H_
+#define OLSGD_ACTORS_RUN_ON_RUNTIME_H_
+
+#include <functional>
+#include <memory>
+
+#include "actors/experiment_spec.h"
+#include "actors/node_loss.h"
+#include "actors/placement.h"
+#include "actors/run_collector.h"
+#include "actors/run_experiment.h"
+#include "runtime/runtime.h"
+
+namespace olsgd::actors {
+
+struct RuntimeRun {
+  std::unique_ptr<rt::Runtime> runtime;  // shut down by RunOnRuntime
+  Placement placement;
+  NodeLossQueue* losses = nullptr;  // null: no remote nodes to lose
+  // Runs after the run has ended and before the runtime shuts down (the head
+  // releases its workers here).
+  std::function<void(rt::Runtime&, const RunSummary&)> before_shutdown;
+};
+
+// Throws std::runtime_error for set-up errors (data, spawning, placement).
+RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver& observer,
+                        const RunOptions& options);
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_RUN_ON_RUNTIME_H_
