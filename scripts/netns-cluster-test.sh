@@ -152,9 +152,7 @@ start_cluster() {
   # the `timeout` wrapper that signals reach olsgd through.
   ip netns exec "$(ns_name h1)" timeout -k 5 "$RUN_TIMEOUT_S" "$OLSGD" head --config "$config" \
     --listen "tcp://$HEAD_IP:$port" --out "$OUT" \
-    "${HEAD_SECURITY[@]}" \
-    --set cluster.wait_for_workers=2 --set cluster.join_timeout_s=60 "$@" \
-    >"$WORK/logs/$case-head.out" 2>"$WORK/logs/$case-head.err" &
+    "${HEAD_SECURITY[@]}" "$@" >"$WORK/logs/$case-head.out" 2>"$WORK/logs/$case-head.err" &
   HEAD_PID=$!
   sleep 0.5
   for host in h2 h3; do
