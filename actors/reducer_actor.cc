@@ -57,10 +57,15 @@ void ReducerActor::ReduceAndSend(int64_t round) {
     if (dropped_[w]) continue;
     const rt::Status st = trainers_[w].Tell(&TrainerActor::Result, round, shard_, result);
     if (!st.ok()) {
-      // A trainer on a node that was just lost: the run's failure policy
-      // decides what happens to it (a local trainer that failed ends the run).
-      rt::Log().warn("reducer {}: result of round {} not delivered to {}: {}", shard_, round,
-                     TrainerName(static_cast<int>(w)), st.error().message);
+      // A trainer that has finished (the last round's result), a run that is
+      // shutting down, or a trainer on a node that was just lost: the run's
+      // failure policy decides what happens to a lost one, and a local
+      // trainer that failed ends the run.
+      const bool finished = st.error().code == rt::ErrorCode::kActorStopped ||
+                            st.error().code == rt::ErrorCode::kShutdown;
+      rt::Log().log(finished ? spdlog::level::debug : spdlog::level::warn,
+                    "reducer {}: result of round {} not delivered to {}: {}", shard_, round,
+                    TrainerName(static_cast<int>(w)), st.error().message);
     }
   }
   context().RecordSpan("averaging", "average round " + std::to_string(round), begin,

@@ -16,9 +16,8 @@
 
 #include "cli/output_csv.h"
 #include "cli/output_files.h"
+#include "tests/cli/process_util.h"
 #include "tests/cli/test_util.h"
-
-extern char** environ;
 
 namespace olsgd::cli {
 namespace {
@@ -29,39 +28,11 @@ using testing::SourcePath;
 using testing::SplitCsv;
 using testing::TempDir;
 
-// Starts the binary with stdout/stderr into files; returns its pid.
 pid_t Start(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
-  std::vector<std::string> all = {OLSGD_BINARY};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  EXPECT_EQ(rc, 0);
-  return pid;
+  return testing::StartProcess(OLSGD_BINARY, args, out, err);
 }
 
-// Waits up to `limit` for `pid`; kills it and fails the test if it is late.
-int Wait(pid_t pid, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      ADD_FAILURE() << "olsgd did not finish in time";
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+int Wait(pid_t pid, std::chrono::seconds limit) { return testing::WaitProcess(pid, limit); }
 
 struct Result {
   int code;
