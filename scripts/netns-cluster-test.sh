@@ -182,6 +182,15 @@ stop_cluster() {
   kill -TERM "$HEAD_PID" "$W2_PID" "$W3_PID" 2>/dev/null
   wait "$HEAD_PID" "$W2_PID" "$W3_PID" 2>/dev/null
 }
+# "exit 1", "exit 124 (its timeout)", "exit 137 (SIGKILL)", ...
+describe_rc() {
+  case "$1" in
+    124) echo "exit 124 (its ${RUN_TIMEOUT_S} s timeout)" ;;
+    137) echo "exit 137 (SIGKILL)" ;;
+    143) echo "exit 143 (SIGTERM)" ;;
+    *) echo "exit $1" ;;
+  esac
+}
 # wait_rc PID: waits (bounded by the process's own timeout) and sets RC to
 # its exit status; 124 means `timeout` had to end it. Not in a $(...): a
 # subshell cannot wait for this shell's children.
@@ -301,24 +310,25 @@ failure_run() {  # failure_run CASE POLICY PORT
   # stderr closed, so bash prints no "Killed" job notice.
   { kill_worker_h3; wait_rc "$W3_PID"; } 2>/dev/null
   [[ -n "$KILLED" ]] || problems+="; no olsgd process found in h3 to kill"
-  if [[ "$policy" == abort ]]; then
-    wait_exit "$HEAD_PID" "$LOST_BOUND_S"
-    [[ "$TOOK" != timeout ]] || kill -TERM "$HEAD_PID"
-  else
-    wait_exit "$HEAD_PID" "$RUN_TIMEOUT_S"
-  fi
+  local bound="$LOST_BOUND_S" want_rc=1
+  [[ "$policy" == abort ]] || bound="$RUN_TIMEOUT_S" want_rc=0
+  wait_exit "$HEAD_PID" "$bound"
   took=$TOOK
+  [[ "$took" != timeout ]] || kill -TERM "$HEAD_PID"
   wait_rc "$HEAD_PID"
   head_rc=$RC
+  if [[ "$took" == timeout ]]; then
+    problems+="; the head was still running ${bound} s after the kill (then ended: $(describe_rc "$head_rc"))"
+  elif [[ "$head_rc" != "$want_rc" ]]; then
+    problems+="; head $(describe_rc "$head_rc") ${took} s after the kill, want exit $want_rc"
+  fi
   wait_exit "$W2_PID" 30
   w2_took=$TOOK
   [[ "$w2_took" != timeout ]] || kill -TERM "$W2_PID"
   wait_rc "$W2_PID"
   w2_rc=$RC
-  [[ "$took" != timeout ]] || problems+="; the head did not exit within the bound after the kill"
   [[ "$w2_took" != timeout ]] || problems+="; the worker in h2 did not exit within 30 s of the head"
   if [[ "$policy" == abort ]]; then
-    [[ "$head_rc" == 1 ]] || problems+="; head exit $head_rc, want 1"
     lost_line=$(grep -i "lost" "$WORK/logs/$case-head.err" | grep -m 1 "olsgd-h3")
     [[ -n "$lost_line" ]] || problems+="; no stderr line of the head names 'lost' and olsgd-h3"
     if [[ -z "$(ls -A "$OUT/checkpoints" 2>/dev/null)" ]]; then
@@ -328,8 +338,7 @@ failure_run() {  # failure_run CASE POLICY PORT
       result PASS "$case" "on_failure=abort: head exit 1 ${took} s after kill -$KILL_SIGNAL of the h3 worker (bound ${LOST_BOUND_S} s); h2 worker exit $w2_rc; checkpoint $(find "$OUT/checkpoints" -mindepth 1 -maxdepth 1 -printf "%f\n" | head -n 1); stderr: ${lost_line}"
     fi
   else
-    [[ "$head_rc" == 0 ]] || problems+="; head exit $head_rc, want 0"
-    [[ "$w2_rc" == 0 ]] || problems+="; h2 worker exit $w2_rc, want 0"
+    [[ "$w2_rc" == 0 ]] || problems+="; h2 worker $(describe_rc "$w2_rc"), want exit 0"
     [[ "$(summary_field "$OUT" status)" == completed ]] ||
       problems+="; summary status '$(summary_field "$OUT" status)', want completed"
     # Whatever summary.json calls it (lost_shards, lost_workers, ...), some
@@ -347,7 +356,7 @@ PY
     fi
   fi
   if [[ -n "$problems" ]]; then
-    result FAIL "$case" "on_failure=$policy (head exit $head_rc, ${took} s after the kill): ${problems#; }"
+    result FAIL "$case" "on_failure=$policy: ${problems#; }"
     log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err"
   fi
 }
