@@ -29,6 +29,9 @@ struct ClusterSpec {
   // olsgd head: how many worker processes to wait for, and for how long.
   int wait_for_workers = 1;
   double join_timeout_s = 120.0;
+  // A run in which no trainer finishes a round for this long has stalled
+  // (a lost message, a wedged node): it fails with a message saying so.
+  double stall_timeout_s = 600.0;
 };
 
 // data: dataset, location and partitioning.

@@ -10,10 +10,36 @@ RunCollector::RunCollector(const ExperimentSpec& spec, RunObserver& observer)
   const size_t m = static_cast<size_t>(spec.cluster.workers);
   finish_.resize(m);
   lost_.assign(m, false);
+  last_round_.assign(m, 0);
   outcome_.final_models.resize(m);
 }
 
-void RunCollector::OnRound(const RoundRecord& record) { observer_.OnRound(record); }
+void RunCollector::OnRound(const RoundRecord& record) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_activity_ = std::chrono::steady_clock::now();
+    if (record.worker >= 0 && static_cast<size_t>(record.worker) < last_round_.size()) {
+      last_round_[record.worker] = record.round;
+    }
+  }
+  observer_.OnRound(record);
+}
+
+double RunCollector::idle_seconds() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_activity_).count();
+}
+
+std::string RunCollector::progress() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string s;
+  for (size_t w = 0; w < last_round_.size(); ++w) {
+    if (lost_[w]) continue;
+    s += (s.empty() ? "" : ", ") + ("trainer:" + std::to_string(w)) +
+         (outcome_.final_models[w].empty() ? " finished round " + std::to_string(last_round_[w]) : " done");
+  }
+  return s;
+}
 
 void RunCollector::OnEval(const EvalRecord& record) {
   observer_.OnEval(record);
@@ -30,6 +56,7 @@ void RunCollector::OnFinished(const FinishInfo& info, std::vector<float> final_m
   std::lock_guard<std::mutex> lock(mu_);
   if (done_ || info.worker < 0 || static_cast<size_t>(info.worker) >= finish_.size()) return;
   if (lost_[info.worker]) return;
+  last_activity_ = std::chrono::steady_clock::now();
   finish_[info.worker] = info;
   outcome_.final_models[info.worker] = std::move(final_model);
   interrupted_ = interrupted_ || info.interrupted;

@@ -50,6 +50,12 @@ class RunCollector {
   // Workers not lost.
   int live_workers();
 
+  // Seconds since a trainer last reported a round or finished (or since the
+  // collector was made), on the steady clock.
+  double idle_seconds();
+  // The last round each worker reported ("trainer:0 round 12, ...").
+  std::string progress();
+
   // Waits up to `timeout` for the run to end; true if it has.
   bool WaitDone(std::chrono::milliseconds timeout);
   // REQUIRES: WaitDone returned true.
@@ -66,6 +72,8 @@ class RunCollector {
   bool done_ = false;
   int finished_workers_ = 0;
   std::vector<bool> lost_;
+  std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
+  std::vector<int64_t> last_round_;
   bool interrupted_ = false;
   std::string failure_;
   std::vector<FinishInfo> finish_;

@@ -46,7 +46,7 @@ struct RunActors {
   std::vector<rt::ActorId> watched;  // local ones: a failure ends the run
 };
 
-// Applies cluster.on_failure to a lost node. Returns false when the run must end.
+// Applies cluster.on_failure to a lost node.
 void HandleLoss(const NodeLoss& loss, const ExperimentSpec& spec, const Placement& placement,
                 const train::Dataset& train_data, RunActors& actors, RunCollector& collector) {
   const ActorsOnNode on = ActorsPlacedOn(placement, loss.name);
@@ -171,6 +171,11 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
     const std::string failed = FailedActor(runtime, actors.watched);
     if (!failed.empty()) {
       collector.OnFailure(failed + " failed; see the log above for its error");
+    }
+    if (collector.idle_seconds() > spec.cluster.stall_timeout_s) {
+      collector.OnFailure("stalled: no trainer finished a round for " +
+                          std::to_string(static_cast<int64_t>(spec.cluster.stall_timeout_s)) +
+                          " s (cluster.stall_timeout_s); " + collector.progress());
     }
   }
   RunOutcome outcome = collector.TakeOutcome();

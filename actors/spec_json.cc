@@ -8,7 +8,8 @@ namespace olsgd::actors {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterSpec, workers, mode, blas_threads,
                                                 trainer_nodes, reducer_nodes, insecure, key_dir,
                                                 on_failure, heartbeat_s, failure_timeout_s,
-                                                checkpoint_every_rounds, wait_for_workers, join_timeout_s)
+                                                checkpoint_every_rounds, wait_for_workers, join_timeout_s,
+                                                stall_timeout_s)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DataSpec, dataset, path, partition,
                                                 dirichlet_alpha, max_train_samples,
                                                 max_test_samples, synthetic_train, synthetic_test,

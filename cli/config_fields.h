@@ -70,6 +70,7 @@ void VisitSpec(V& v, actors::ExperimentSpec& s) {
     v.Field("checkpoint_every_rounds", c.checkpoint_every_rounds);
     v.Field("wait_for_workers", c.wait_for_workers);
     v.Field("join_timeout_s", c.join_timeout_s);
+    v.Field("stall_timeout_s", c.stall_timeout_s);
   });
   v.Section("data", [&] {
     auto& d = s.data;

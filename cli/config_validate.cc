@@ -84,6 +84,7 @@ void CheckCluster(const Checker& c, const ExperimentSpec& s) {
   c.AtLeast("cluster.checkpoint_every_rounds", k.checkpoint_every_rounds, 0);
   c.InRange("cluster.wait_for_workers", k.wait_for_workers, 1, 4096, false, false);
   c.Positive("cluster.join_timeout_s", k.join_timeout_s);
+  c.Positive("cluster.stall_timeout_s", k.stall_timeout_s);
   if (k.mode == "head" && k.key_dir.empty() && !k.insecure) {
     c.Fail("cluster.mode",
            "cluster.mode head needs cluster.key_dir (from `olsgd keygen`), or insecure: true "

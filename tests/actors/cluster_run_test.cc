@@ -185,5 +185,22 @@ TEST(ClusterRunTest, LostWorkerUnderContinueFinishesWithTheOthersAndReportsItsSh
   EXPECT_EQ(cluster.outcome.summary.iterations, 400);
 }
 
+// Nothing waits forever: a run in which no round completes within
+// cluster.stall_timeout_s fails and says where each trainer was.
+TEST(StallTest, ARunWithNoProgressFailsAfterTheStallTimeout) {
+  ExperimentSpec spec = TinySpec("overlap_local_sgd", 2);
+  spec.cluster.stall_timeout_s = 0.5;
+  StragglerSpec slow;
+  slow.worker = 1;
+  slow.pause = "bernoulli";
+  slow.pause_probability = 1.0;
+  slow.pause_ms = 1500;  // every step of worker 1 takes 1.5 s
+  spec.injection.stragglers.push_back(slow);
+  const RunOutcome out = RunSpec(spec);
+  EXPECT_EQ(out.summary.status, "failed");
+  EXPECT_NE(out.summary.failure.find("cluster.stall_timeout_s"), std::string::npos) << out.summary.failure;
+  EXPECT_NE(out.summary.failure.find("trainer:1 finished round 0"), std::string::npos) << out.summary.failure;
+}
+
 }  // namespace
 }  // namespace olsgd::actors
