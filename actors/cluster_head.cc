@@ -52,18 +52,36 @@ void WaitForWorkers(const rt::Runtime& runtime, const ExperimentSpec& spec, cons
   }
 }
 
-// Tells every worker process the run is over and how it should exit.
-void ReleaseWorkers(rt::Runtime& runtime, const RunSummary& summary) {
-  const int code = summary.status == "completed" ? 0 : summary.status == "interrupted" ? 130 : 1;
-  const std::string message = "run " + summary.status + (summary.failure.empty() ? "" : ": " + summary.failure);
+// The agent of every worker node (those that cannot be found are logged).
+std::vector<std::pair<rt::NodeInfo, rt::ActorHandle<NodeAgent>>> Agents(rt::Runtime& runtime) {
+  std::vector<std::pair<rt::NodeInfo, rt::ActorHandle<NodeAgent>>> out;
   for (const auto& node : runtime.Nodes()) {
     if (node.id == runtime.node_id()) continue;
     auto agent = runtime.Lookup<NodeAgent>(NodeAgentName(node.name), std::chrono::seconds(2));
     if (!agent.ok()) {
-      rt::Log().warn("cannot release node '{}': {}", node.name, agent.error().ToString());
+      rt::Log().warn("no agent on node '{}': {}", node.name, agent.error().ToString());
       continue;
     }
-    (void)agent->Tell(&NodeAgent::Release, code, message);
+    out.emplace_back(node, *agent);
+  }
+  return out;
+}
+
+// Brings the worker nodes' trace spans into the head's recorder, then tells
+// every worker process the run is over and how it should exit.
+void CollectAndRelease(rt::Runtime& runtime, const RunSummary& summary, bool trace) {
+  const int code = summary.status == "completed" ? 0 : summary.status == "interrupted" ? 130 : 1;
+  const std::string message = "run " + summary.status + (summary.failure.empty() ? "" : ": " + summary.failure);
+  for (auto& [node, agent] : Agents(runtime)) {
+    if (trace) {
+      auto spans = agent.Call(&NodeAgent::TakeSpans).Get(std::chrono::seconds(30));
+      if (spans.ok()) {
+        ImportSpans(runtime.spans(), *spans, static_cast<int>(node.id));
+      } else {
+        rt::Log().warn("trace spans of node '{}' not collected: {}", node.name, spans.error().ToString());
+      }
+    }
+    (void)agent.Tell(&NodeAgent::Release, code, message);
   }
 }
 
@@ -92,9 +110,11 @@ RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer, const
                               run.runtime->node_name());
   for (const auto& w : run.placement.warnings) head.say("head: warning: " + w);
   head.say("head: placement: " + DescribePlacement(run.placement, run.runtime->node_name()));
+  const bool trace = !options.trace_path.empty();
+  for (auto& [node, agent] : Agents(*run.runtime)) (void)agent.Tell(&NodeAgent::RecordSpans, trace);
   run.losses = &losses;
-  run.before_shutdown = [](rt::Runtime& runtime, const RunSummary& summary) {
-    ReleaseWorkers(runtime, summary);
+  run.before_shutdown = [trace](rt::Runtime& runtime, const RunSummary& summary) {
+    CollectAndRelease(runtime, summary, trace);
   };
   return RunOnRuntime(std::move(run), spec, observer, options);
 }

@@ -64,6 +64,7 @@ WorkerNodeResult RunWorkerNode(const WorkerNodeOptions& options, const std::atom
     if (node == rt::kHeadNode) head_loss.Set(reason);
   };
   std::unique_ptr<rt::Runtime> runtime = rt::Runtime::Start(ro);
+  runtime->spans().set_enabled(false);  // the head turns them on when it wants a trace
   auto agent = runtime->SpawnLocal<NodeAgent>(rt::SpawnOptions{.name = NodeAgentName(runtime->node_name())},
                                               &release);
   if (!agent.ok()) {

@@ -16,7 +16,20 @@ std::optional<NodeRelease> NodeReleaseSlot::Wait(std::chrono::milliseconds timeo
   return release_;
 }
 
-void NodeAgent::DefineMethods(rt::MethodTable<NodeAgent>& t) { t.Def("release", &NodeAgent::Release); }
+void NodeAgent::DefineMethods(rt::MethodTable<NodeAgent>& t) {
+  t.Def("release", &NodeAgent::Release);
+  t.Def("record_spans", &NodeAgent::RecordSpans);
+  t.Def("take_spans", &NodeAgent::TakeSpans);
+}
+
+void NodeAgent::RecordSpans(bool on) { context().runtime().spans().set_enabled(on); }
+
+std::vector<WireSpan> NodeAgent::TakeSpans() {
+  rt::SpanRecorder& spans = context().runtime().spans();
+  std::vector<WireSpan> out = ExportSpans(spans);
+  spans.Clear();
+  return out;
+}
 
 void NodeAgent::Release(int exit_code, std::string message) {
   slot_->Set(NodeRelease{exit_code, std::move(message)});

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "actors/remote_spans.h"
 #include "runtime/runtime.h"
 
 namespace olsgd::actors {
@@ -41,6 +42,10 @@ class NodeAgent : public rt::Actor {
 
   explicit NodeAgent(NodeReleaseSlot* slot) : slot_(slot) {}
   void Release(int exit_code, std::string message);
+  // Trace spans on this node: recording on or off (off by default, as they
+  // cost memory per step), and handing over what was recorded.
+  void RecordSpans(bool on);
+  std::vector<WireSpan> TakeSpans();
 
  private:
   NodeReleaseSlot* slot_;

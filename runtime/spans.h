@@ -47,6 +47,10 @@ class SpanRecorder {
   // A counter sample (Perfetto draws it as a graph); `args` are the series.
   void Counter(std::string track, std::string name, TimePoint at, std::vector<SpanArg> args);
 
+  // Adds a finished event as is (e.g. one recorded on another node), even
+  // while recording is off.
+  void AddEvent(SpanEvent e) { Add(std::move(e)); }
+
   // Records [construction, destruction] as a span.
   class Scoped {
    public:

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -100,6 +102,22 @@ TEST(ClusterBinary, HeadAndTwoWorkerProcessesMatchTheEmbeddedRun) {
   const auto summary = nlohmann::json::parse(ReadFile(dir / "run/summary.json"));
   EXPECT_EQ(summary["status"], "completed");
   EXPECT_EQ(summary["workers"].size(), 2u);
+  // The head's trace.json has the workers' trainers too, each under its node's pid.
+  const auto trace = nlohmann::json::parse(ReadFile(dir / "run/trace.json"));
+  std::map<std::pair<int, int>, std::string> threads;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["name"] == "thread_name") threads[{e["pid"].get<int>(), e["tid"].get<int>()}] = e["args"]["name"];
+  }
+  std::set<std::pair<std::string, int>> compute;  // (track, pid) with compute spans
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] == "X" && e["cat"] == "compute") {
+      compute.insert({threads[{e["pid"].get<int>(), e["tid"].get<int>()}], e["pid"].get<int>()});
+    }
+  }
+  ASSERT_EQ(compute.size(), 2u) << trace.dump().substr(0, 2000);
+  EXPECT_EQ(compute.begin()->first, "trainer:0");
+  EXPECT_EQ(std::next(compute.begin())->first, "trainer:1");
+  EXPECT_NE(compute.begin()->second, 0) << "trainers ran on worker nodes, not the head";
 
   // The same config in one process: the same evaluations, bit for bit.
   const pid_t embedded = Olsgd({"run", SourcePath("config/tests/tiny_synthetic.yaml"), "--out", dir / "embedded"},
