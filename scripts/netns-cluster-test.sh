@@ -356,7 +356,11 @@ PY
     fi
   fi
   if [[ -n "$problems" ]]; then
-    result FAIL "$case" "on_failure=$policy: ${problems#; }"
+    local detail="${problems#; }"
+    if [[ "$took" != timeout && "$head_rc" == "$want_rc" ]]; then
+      detail="head exit $head_rc ${took} s after the kill, but: $detail"
+    fi
+    result FAIL "$case" "on_failure=$policy: $detail"
     log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err"
   fi
 }
