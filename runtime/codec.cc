@@ -20,6 +20,7 @@ bool IsKnownType(uint8_t t) {
     case MsgType::kUnregisterName:
     case MsgType::kLookup:
     case MsgType::kLeave:
+    case MsgType::kLinkRules:
     case MsgType::kHeartbeat:
       return true;
   }
@@ -39,6 +40,7 @@ const char* MsgTypeName(MsgType t) {
     case MsgType::kUnregisterName: return "unregister_name";
     case MsgType::kLookup: return "lookup";
     case MsgType::kLeave: return "leave";
+    case MsgType::kLinkRules: return "link_rules";
     case MsgType::kHeartbeat: return "heartbeat";
   }
   return "unknown";

@@ -43,7 +43,8 @@ enum class MsgType : uint8_t {
   kUnregisterName = 14,
   kLookup = 15,
   kLeave = 16,       // a node leaves (clean shutdown)
-  kHeartbeat = 20,   // reserved for the cluster issue
+  kLinkRules = 17,   // head -> all: body = [version, [rule...], [[actor id, name]...]]
+  kHeartbeat = 20,   // sign of life, body nil (any message counts)
 };
 bool IsKnownType(uint8_t type);
 const char* MsgTypeName(MsgType type);

@@ -19,6 +19,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kShutdown: return "shutdown";
     case ErrorCode::kInvalidArgument: return "invalid_argument";
     case ErrorCode::kBrokenPromise: return "broken_promise";
+    case ErrorCode::kNodeLost: return "node_lost";
   }
   return "unknown";
 }

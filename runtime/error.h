@@ -31,6 +31,7 @@ enum class ErrorCode : int {
   kShutdown = 12,       // the runtime is shutting down
   kInvalidArgument = 13,
   kBrokenPromise = 14,  // a promise was destroyed without a value
+  kNodeLost = 15,       // the target node left or was declared lost (no heartbeat)
 };
 
 // Short name of a code, e.g. "timeout".

@@ -66,6 +66,14 @@ void LinkTable::Clear() {
   active_.store(false, std::memory_order_release);
 }
 
+void LinkTable::Replace(const std::vector<LinkRule>& rules) {
+  std::lock_guard lock(mu_);
+  rules_.clear();
+  for (const auto& r : rules) rules_.push_back({r.from, r.to, r.model});
+  links_.clear();
+  active_.store(!rules_.empty(), std::memory_order_release);
+}
+
 bool LinkTable::Matches(const LinkSelector& s, const LinkEndpoint& e) {
   switch (s.kind) {
     case LinkSelector::Kind::kAny:

@@ -72,6 +72,12 @@ struct LinkSelector {
   static LinkSelector NodeNamed(std::string name) { return {Kind::kNodeName, {}, 0, std::move(name)}; }
 };
 
+// One rule: messages from `from` to `to` follow `model`.
+struct LinkRule {
+  LinkSelector from, to;
+  LinkModel model;
+};
+
 // What a selector sees of a message's end.
 struct LinkEndpoint {
   ActorId id;
@@ -100,6 +106,8 @@ class LinkTable {
   // Later rules take precedence over earlier ones.
   void Add(LinkSelector from, LinkSelector to, LinkModel model);
   void Clear();
+  // Replaces every rule at once (the cluster-wide rules from the head).
+  void Replace(const std::vector<LinkRule>& rules);
   bool active() const { return active_.load(std::memory_order_acquire); }
 
   // For a message of `bytes` from `from` to `to` sent at `now`: the release

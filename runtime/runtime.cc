@@ -193,12 +193,6 @@ void Runtime::DeliverReply(ActorId from, ActorId to, uint64_t bytes, Task comple
   complete();
 }
 
-void Runtime::SetLinkModel(LinkSelector from, LinkSelector to, LinkModel model) {
-  links_.Add(std::move(from), std::move(to), model);
-}
-
-void Runtime::ClearLinkModels() { links_.Clear(); }
-
 ActorStats Runtime::Stats(ActorId id) const {
   if (auto cell = FindCell(id)) return cell->Snapshot();
   ActorStats s;

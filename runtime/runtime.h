@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -42,14 +43,26 @@ class Directory;
 struct WireMessage;
 }  // namespace detail
 
-// Hooks for the cluster issue (CURVE, heartbeats); not used yet.
+// CURVE encryption and authentication of every tcp link (docs/RUNTIME.md,
+// "Security"). Key model: one cluster key pair (`olsgd keygen`, loaded with
+// LoadClusterKeys in runtime/cluster_keys.h) that every node uses both as the
+// server key of its ROUTER and as the client key of its DEALERs; a node's ZAP
+// handler lets in only clients whose public key is `public_key` or one of
+// `authorized_keys`. A process without the secret key can neither complete a
+// handshake nor reach any actor.
 struct SecurityOptions {
-  bool curve = false;           // encrypt and authenticate every tcp link
-  std::string public_key;       // this node's CURVE key pair (Z85)
+  bool curve = false;        // encrypt and authenticate every tcp link
+  std::string public_key;    // the cluster key pair, Z85 (40 characters each)
   std::string secret_key;
-  std::string head_public_key;  // the head's server key (workers)
-  std::function<bool(const std::string& client_public_key)> authorize;  // ZAP check on the head
+  std::string server_key;    // public key of the peers' ROUTERs; "" = public_key
+  std::vector<std::string> authorized_keys;  // more client keys the ZAP handler accepts
+  // Optional extra check after the key set (e.g. for tests); false = refuse.
+  std::function<bool(const std::string& client_public_key)> authorize;
 };
+// Liveness (docs/RUNTIME.md, "Heartbeats and node loss"): with interval > 0
+// every worker and the head send each other a heartbeat every interval; any
+// message counts as a sign of life. The head declares a worker lost, and a
+// worker the head, after `timeout` without one.
 struct HeartbeatOptions {
   std::chrono::milliseconds interval{0};  // 0 = off
   std::chrono::milliseconds timeout{3000};
@@ -83,7 +96,11 @@ struct RuntimeOptions {
 
   SecurityOptions security;
   HeartbeatOptions heartbeat;
-  // Called (on the I/O thread) when a node leaves or is lost.
+  // Called once per node that leaves or is lost, usually on the I/O thread
+  // (keep it short; do not call Future::Get in it). reason: "left" for a
+  // clean leave, "no heartbeat for 3.0 s" for a loss, "dropped by the head"
+  // on workers for a node the head removed. On a worker, node kHeadNode
+  // means the head is gone: the process should exit.
   std::function<void(NodeId, const std::string& reason)> on_node_lost;
 };
 
@@ -147,8 +164,12 @@ class Runtime {
   // messages fail with kActorStopped) and waits up to `timeout`.
   Status Stop(ActorId id, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
 
-  // Link models (fault injection); later rules take precedence. They apply
-  // to messages sent from this process.
+  // Link models (fault injection); later rules take precedence. Rules set
+  // on the head apply cluster-wide: the head sends them to every node (and
+  // to nodes that join later) and each node applies them to the messages it
+  // sends. Rules set on a worker apply to that worker's messages only, after
+  // (so over) the head's. ClearLinkModels clears this node's own rules (on
+  // the head: the cluster-wide ones, everywhere).
   void SetLinkModel(LinkSelector from, LinkSelector to, LinkModel model);
   void ClearLinkModels();
 
@@ -209,13 +230,23 @@ class Runtime {
   // Sends a message to another node, through the link model from `from` to `h.dst`.
   Status SendWire(NodeId node, const detail::WireHeader& h, const msgpack::sbuffer& body,
                   std::vector<Tensor> tensors, uint64_t payload_bytes);
+  // runtime_liveness.cc: heartbeats, node loss, clean leaves.
   void NodeLeft(NodeId node, const std::string& reason);
+  void HeartbeatTick(bool backlog);
+  std::optional<Error> LostNodeError(NodeId node) const;
+  // runtime_links.cc: the cluster-wide link rules.
+  void ApplyLinkRules(const msgpack::object& body);
+  void SendLinkRulesLocked(const std::vector<NodeId>& to);  // link_rules_mu_ held
+  void BroadcastLinkRulesLocked();
+  void OnNameRegistered(const std::string& name);
   void BroadcastNodeTable();
   Status RegisterName(const std::string& name, ActorId id, const std::string& type_name,
                       std::chrono::milliseconds timeout);
   void UnregisterName(const std::string& name, ActorId id);
   LinkEndpoint EndpointOf(ActorId id, std::string* name_storage) const;
-  void ApplyNodeTable(const std::vector<NodeInfo>& nodes);
+  // `authoritative`: the head's broadcast (nodes missing from it are gone),
+  // not a reply to a request that may be older than a broadcast.
+  void ApplyNodeTable(const std::vector<NodeInfo>& nodes, bool authoritative = false);
   Result<NodeId> NodeByName(const std::string& name) const;
 
   RuntimeOptions options_;
@@ -240,6 +271,17 @@ class Runtime {
   mutable std::mutex nodes_mu_;
   std::map<NodeId, NodeInfo> nodes_;
   std::unordered_map<ActorId, std::string> remote_names_;  // learned by Lookup, for link selectors
+  std::map<NodeId, Error> lost_nodes_;  // nodes that left or were lost (ids are never reused)
+  NodeId next_node_id_ = 1;             // head: the id the next joining node gets
+
+  // Heartbeats: only the I/O thread touches last_heard_.
+  std::atomic<bool> heartbeats_on_{false};
+  std::unordered_map<NodeId, Clock::time_point> last_heard_;
+
+  // Link rules: the head's (cluster-wide, versioned) and this node's own.
+  std::mutex link_rules_mu_;
+  std::vector<LinkRule> cluster_rules_, local_rules_;
+  uint64_t link_rules_version_ = 0;
 
   std::mutex pending_mu_;
   struct Pending {

@@ -1,5 +1,7 @@
-// Runtime: the network side. Joining the head, the directory requests,
-// remote tells/calls/replies, remote spawn, node departures.
+// Runtime: the network side. Joining the head, system calls,
+// remote tells/calls/replies, remote spawn (system messages: runtime_system.cc).
+#include <cstdio>
+#include <set>
 #include <thread>
 
 #include "runtime/directory.h"
@@ -69,17 +71,41 @@ void Runtime::StartNetwork() {
   to.linger_ms = options_.linger_ms;
   to.max_outgoing_bytes_per_peer = options_.max_outgoing_bytes_per_peer;
   to.send_timeout = options_.send_timeout;
+  const SecurityOptions& sec = options_.security;
+  if (sec.curve) {
+    to.curve = true;
+    to.curve_public_key = sec.public_key;
+    to.curve_secret_key = sec.secret_key;
+    to.curve_server_key = sec.server_key.empty() ? sec.public_key : sec.server_key;
+    std::set<std::string> allowed(sec.authorized_keys.begin(), sec.authorized_keys.end());
+    allowed.insert(sec.public_key);
+    to.authorize = [allowed = std::move(allowed), extra = sec.authorize](const std::string& key) {
+      return allowed.count(key) > 0 && (!extra || extra(key));
+    };
+  }
+  const HeartbeatOptions& hb = options_.heartbeat;
+  if (hb.interval.count() > 0) {
+    if (hb.timeout <= hb.interval) {
+      throw ErrorException(Error{ErrorCode::kInvalidArgument,
+                                 "heartbeat.timeout (" + std::to_string(hb.timeout.count()) +
+                                     " ms) must be longer than heartbeat.interval (" +
+                                     std::to_string(hb.interval.count()) + " ms)"});
+    }
+    to.tick_interval = hb.interval;
+  }
   transport_ = std::make_unique<detail::Transport>(
       to,
       [this](WireMessage& m) {
         detail::RuntimeScope rs(this);
         detail::CurrentScheduleBatch() = &io_batch_;
+        if (heartbeats_on_.load(std::memory_order_relaxed)) last_heard_[m.src_node] = Clock::now();
         OnWire(m);
       },
       [this] {
         detail::CurrentScheduleBatch() = nullptr;
         io_batch_.Flush();
-      });
+      },
+      [this](bool backlog) { HeartbeatTick(backlog); });
   Status s = transport_->Start();
   if (!s.ok()) {
     transport_.reset();
@@ -89,7 +115,8 @@ void Runtime::StartNetwork() {
     node_name_ = options_.node_name.empty() ? "head" : options_.node_name;
     std::lock_guard lock(nodes_mu_);
     nodes_[kHeadNode] = NodeInfo{kHeadNode, node_name_, transport_->advertised(), options_.slots, options_.labels};
-    Log().info("head {} listening on {}", node_name_, transport_->advertised());
+    Log().info("head {} listening on {}{}", node_name_, transport_->advertised(), sec.curve ? " (CURVE)" : "");
+    heartbeats_on_.store(hb.interval.count() > 0);
     return;
   }
   node_id_.store(kNoNode);
@@ -108,13 +135,23 @@ void Runtime::StartNetwork() {
       node_id_.store(id, std::memory_order_release);
       ApplyNodeTable(std::get<1>(reply));
       Log().info("node {} (id {}) joined {} listening on {}", node_name_, id, options_.join, transport_->advertised());
+      heartbeats_on_.store(hb.interval.count() > 0);
       return;
     } catch (const std::exception& e) {
       err = Error{ErrorCode::kDecode, std::string("malformed join reply: ") + e.what()};
     }
   } else {
     err = r.error();
+    if (err.code == ErrorCode::kTimeout) {
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", options_.join_timeout.count() / 1000.0);
+      err.message = std::string("the head did not answer within ") + secs +
+                    " s; a missing or wrong cluster key is a likely cause (the head runs with CURVE and this node " +
+                    (sec.curve ? "has a different key" : "has no key: set cluster.key_dir / --key-dir") +
+                    "), or no head is listening at that address";
+    }
   }
+  transport_->RemovePeer(kHeadNode);  // drop the unsent join at once (no linger)
   transport_->Stop();
   transport_.reset();
   err.message = "cannot join " + options_.join + ": " + err.message;
@@ -131,7 +168,7 @@ void Runtime::ShutdownNetwork() {
   }
   // Tell the cluster we leave: workers tell the head, the head tells everyone.
   WireHeader h{MsgType::kLeave, node_id(), ActorId(node_id(), 0), ActorId(), "", 0};
-  msgpack::sbuffer body = Pack(std::string("shutdown"));
+  msgpack::sbuffer body = Pack(std::string("left"));
   for (NodeId p : peers) {
     if (is_head() || p == kHeadNode) (void)transport_->Send(p, h, body, {});
   }
@@ -212,6 +249,10 @@ Status Runtime::SendRemote(ActorId to, uint8_t type, const std::string& method, 
 Status Runtime::SendWire(NodeId node, const WireHeader& h, const msgpack::sbuffer& body, std::vector<Tensor> tensors,
                          uint64_t payload_bytes) {
   if (!transport_->HasPeer(node)) {
+    if (auto lost = LostNodeError(node)) {
+      transport_->CountUndeliverable();
+      return *lost;
+    }
     // A node we have not heard of yet: ask the head for the current table.
     if (!is_head() && node != kNoNode) {
       auto r = SystemCall(kHeadNode, MsgType::kNodeTable, Pack(msgpack::type::nil_t()), {}, std::chrono::milliseconds(5000));
@@ -224,6 +265,7 @@ Status Runtime::SendWire(NodeId node, const WireHeader& h, const msgpack::sbuffe
     }
     if (!transport_->HasPeer(node)) {
       transport_->CountUndeliverable();
+      if (auto lost = LostNodeError(node)) return *lost;
       return Error{ErrorCode::kTransport, "unknown node " + std::to_string(node)};
     }
   }
@@ -330,192 +372,16 @@ void Runtime::OnWire(WireMessage& m) {
       return;
     }
     case MsgType::kHeartbeat:
-      return;  // reserved for the cluster issue
+      // The I/O thread's handler noted the sign of life. A node whose own
+      // heartbeats are off answers, so a peer that has them on does not
+      // declare it lost.
+      if (!heartbeats_on_.load(std::memory_order_relaxed) && m.src_node != kNoNode) {
+        WireHeader h{MsgType::kHeartbeat, node_id(), ActorId(node_id(), 0), ActorId(), "", 0};
+        (void)transport_->Send(m.src_node, h, Pack(msgpack::type::nil_t()), {}, /*dontwait=*/true);
+      }
+      return;
     default:
       HandleSystem(m);
-  }
-}
-
-void Runtime::HandleSystem(WireMessage& m) {
-  try {
-    switch (m.type) {
-      case MsgType::kJoin: {
-        if (!is_head()) throw std::runtime_error("join sent to a node that is not the head");
-        NodeInfo info = m.body.as<NodeInfo>();
-        NodeId id;
-        std::vector<NodeInfo> table;
-        {
-          std::lock_guard lock(nodes_mu_);
-          id = static_cast<NodeId>(nodes_.rbegin()->first + 1);
-          if (info.name.empty()) info.name = "node" + std::to_string(id);
-          for (const auto& [nid, n] : nodes_) {
-            if (n.name == info.name) {
-              // Answer through a temporary peer entry so the joiner hears why.
-              transport_->SetPeer(kNoNode, info.address);
-              WireMessage req = m;
-              req.src_node = kNoNode;
-              ReplyWire(req, Error{ErrorCode::kAlreadyExists, "node name '" + info.name + "' is taken"});
-              transport_->RemovePeer(kNoNode);
-              return;
-            }
-          }
-          info.id = id;
-          nodes_[id] = info;
-          for (const auto& [nid, n] : nodes_) table.push_back(n);
-        }
-        transport_->SetPeer(id, info.address);
-        Log().info("node {} (id {}) joined from {}", info.name, id, info.address);
-        WireMessage req = m;
-        req.src_node = id;
-        detail::WirePayload p;
-        msgpack::pack(p.body, std::make_tuple(id, table));
-        ReplyWire(req, std::move(p));
-        BroadcastNodeTable();
-        return;
-      }
-      case MsgType::kNodeTable: {
-        if (m.request_id != 0) {  // a request for the table
-          detail::WirePayload p;
-          msgpack::pack(p.body, Nodes());
-          ReplyWire(m, std::move(p));
-        } else {
-          ApplyNodeTable(m.body.as<std::vector<NodeInfo>>());
-        }
-        return;
-      }
-      case MsgType::kRegisterName: {
-        auto [name, id, type] = m.body.as<std::tuple<std::string, ActorId, std::string>>();
-        Status s = directory_->Register(name, id, type);
-        if (s.ok()) {
-          detail::WirePayload p;
-          msgpack::pack(p.body, true);
-          ReplyWire(m, std::move(p));
-        } else {
-          ReplyWire(m, s.error());
-        }
-        return;
-      }
-      case MsgType::kUnregisterName: {
-        auto [name, id] = m.body.as<std::tuple<std::string, ActorId>>();
-        directory_->Unregister(name, id);
-        return;
-      }
-      case MsgType::kLookup: {
-        auto name = m.body.as<std::string>();
-        auto e = directory_->Find(name);
-        if (!e) {
-          ReplyWire(m, Error{ErrorCode::kNotFound, "no actor named '" + name + "'"});
-        } else {
-          detail::WirePayload p;
-          msgpack::pack(p.body, std::make_tuple(e->id, e->type_name));
-          ReplyWire(m, std::move(p));
-        }
-        return;
-      }
-      case MsgType::kLeave: {
-        NodeLeft(m.src_node, m.body.as<std::string>());
-        return;
-      }
-      default:
-        transport_->CountDecodeError();
-        Log().warn("unexpected {} message from node {}", detail::MsgTypeName(m.type), m.src_node);
-    }
-  } catch (const std::exception& e) {
-    transport_->CountDecodeError();
-    Log().warn("malformed {} message from node {}: {}", detail::MsgTypeName(m.type), m.src_node, e.what());
-    if (m.request_id != 0 && m.type != MsgType::kReply && m.type != MsgType::kReplyError) {
-      ReplyWire(m, Error{ErrorCode::kDecode, std::string("malformed request: ") + e.what()});
-    }
-  }
-}
-
-void Runtime::NodeLeft(NodeId node, const std::string& reason) {
-  {
-    std::lock_guard lock(nodes_mu_);
-    if (!nodes_.erase(node)) return;
-  }
-  Log().info("node {} left: {}", node, reason);
-  directory_->RemoveNode(node);
-  transport_->RemovePeer(node);
-  std::vector<uint64_t> lost;
-  {
-    std::lock_guard lock(pending_mu_);
-    for (const auto& [req, p] : pending_) {
-      if (p.node == node) lost.push_back(req);
-    }
-  }
-  for (uint64_t req : lost) {
-    FailPending(req, Error{ErrorCode::kTransport, "node " + std::to_string(node) + " left: " + reason});
-  }
-  if (options_.on_node_lost) options_.on_node_lost(node, reason);
-  if (is_head()) BroadcastNodeTable();
-}
-
-void Runtime::BroadcastNodeTable() {
-  std::vector<NodeInfo> table = Nodes();
-  msgpack::sbuffer body = Pack(table);
-  WireHeader h{MsgType::kNodeTable, node_id(), ActorId(node_id(), 0), ActorId(), "", 0};
-  for (const auto& n : table) {
-    if (n.id != node_id()) (void)transport_->Send(n.id, h, body, {});
-  }
-}
-
-void Runtime::ApplyNodeTable(const std::vector<NodeInfo>& nodes) {
-  // Until our join completes we do not know which entry is us; the join
-  // reply carries the table anyway.
-  if (node_id() == kNoNode) return;
-  std::lock_guard lock(nodes_mu_);
-  for (const auto& n : nodes) {
-    nodes_[n.id] = n;
-    if (n.id != node_id() && transport_) transport_->SetPeer(n.id, n.address);
-  }
-}
-
-Result<NodeId> Runtime::NodeByName(const std::string& name) const {
-  std::lock_guard lock(nodes_mu_);
-  std::string known;
-  for (const auto& [id, n] : nodes_) {
-    if (n.name == name) return id;
-    known += (known.empty() ? "" : ", ") + n.name;
-  }
-  return Error{ErrorCode::kNotFound, "no node named '" + name + "' (known: " + known + ")"};
-}
-
-Status Runtime::RegisterName(const std::string& name, ActorId id, const std::string& type_name,
-                             std::chrono::milliseconds timeout) {
-  if (is_head() || !transport_) return directory_->Register(name, id, type_name);
-  auto r = SystemCall(kHeadNode, MsgType::kRegisterName, Pack(std::make_tuple(name, id, type_name)), {}, timeout);
-  if (!r.ok()) return r.error();
-  return OkStatus();
-}
-
-void Runtime::UnregisterName(const std::string& name, ActorId id) {
-  if (is_head() || !transport_) {
-    directory_->Unregister(name, id);
-    return;
-  }
-  if (shut_down_.load()) return;
-  WireHeader h{MsgType::kUnregisterName, node_id(), ActorId(node_id(), 0), ActorId(), "", 0};
-  (void)transport_->Send(kHeadNode, h, Pack(std::make_tuple(name, id)), {});
-}
-
-Result<std::pair<ActorId, std::string>> Runtime::LookupOnce(const std::string& name) {
-  if (is_head() || !transport_) {
-    auto e = directory_->Find(name);
-    if (!e) return Error{ErrorCode::kNotFound, "no actor named '" + name + "'"};
-    return std::make_pair(e->id, e->type_name);
-  }
-  auto r = SystemCall(kHeadNode, MsgType::kLookup, Pack(name), {}, std::chrono::milliseconds(10000));
-  if (!r.ok()) return r.error();
-  try {
-    auto [id, type] = (*r)->body.as<std::tuple<ActorId, std::string>>();
-    {
-      std::lock_guard lock(nodes_mu_);
-      remote_names_[id] = name;
-    }
-    return std::make_pair(id, type);
-  } catch (const std::exception& e) {
-    return Error{ErrorCode::kDecode, std::string("malformed lookup reply: ") + e.what()};
   }
 }
 

@@ -55,6 +55,8 @@ struct TransportStats {
   uint64_t undeliverable = 0;         // messages for unknown actors or nodes, counted and logged
   uint64_t send_failures = 0;         // sends that returned an error to the sender
   uint64_t backpressure_waits = 0;    // sends that had to wait for the outgoing budget
+  uint64_t auth_refused = 0;          // connections the ZAP handler refused (CURVE: wrong client key)
+  uint64_t handshake_failures = 0;    // CURVE handshakes that failed before ZAP (plaintext peer, wrong server key)
   int64_t outgoing_bytes_in_flight = 0;
 };
 

@@ -16,6 +16,11 @@
 // to the sender; a received message for an unknown actor is counted, logged,
 // and answered with an error if it was a call. ROUTER_MANDATORY is set on the
 // ROUTER so that any reply sent through it to a vanished peer fails loudly.
+//
+// With CURVE (Options::curve) the ROUTER is a CURVE server and every DEALER a
+// CURVE client; the node's ZapHandler, polled by the I/O thread, decides
+// which client keys get in. With a tick interval the I/O thread also calls
+// the tick hook (heartbeats) about that often.
 #ifndef OLSGD_RUNTIME_TRANSPORT_TCP_H_
 #define OLSGD_RUNTIME_TRANSPORT_TCP_H_
 
@@ -33,6 +38,7 @@
 
 #include "runtime/codec.h"
 #include "runtime/stats.h"
+#include "runtime/zap_handler.h"
 
 namespace olsgd::rt::detail {
 
@@ -46,6 +52,15 @@ class Transport {
     int linger_ms = 2000;
     uint64_t max_outgoing_bytes_per_peer = uint64_t{1} << 30;
     std::chrono::milliseconds send_timeout{30000};
+    // CURVE (all Z85): the ROUTER is a CURVE server with this key pair, each
+    // DEALER a CURVE client with it, dialing servers whose public key is
+    // `curve_server_key`. `authorize` decides which client keys the ZAP
+    // handler lets in.
+    bool curve = false;
+    std::string curve_public_key, curve_secret_key, curve_server_key;
+    std::function<bool(const std::string& z85_key)> authorize;
+    // With an interval > 0 the I/O thread calls the tick hook about this often.
+    std::chrono::milliseconds tick_interval{0};
   };
   // Runs on the I/O thread for each decoded message.
   using Handler = std::function<void(WireMessage&)>;
@@ -53,8 +68,11 @@ class Transport {
   // kDrainBudget messages), so the handler can batch work across a burst.
   using DrainedHook = std::function<void()>;
   static constexpr int kDrainBudget = 4096;
+  // Runs on the I/O thread every tick_interval; `backlog` is true when the
+  // last drain stopped at its budget (more input is waiting).
+  using TickHook = std::function<void(bool backlog)>;
 
-  Transport(Options options, Handler handler, DrainedHook drained = nullptr);
+  Transport(Options options, Handler handler, DrainedHook drained = nullptr, TickHook tick = nullptr);
   ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
@@ -71,8 +89,10 @@ class Transport {
   void RemovePeer(NodeId id);
 
   // Sends one message to node `to`; blocks up to the send timeout under
-  // backpressure. Thread-safe.
-  Status Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& body, const std::vector<Tensor>& tensors);
+  // backpressure. Thread-safe. With `dontwait` it never blocks: a full queue
+  // or a peer busy with another sender gives kBackpressure at once.
+  Status Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& body, const std::vector<Tensor>& tensors,
+              bool dontwait = false);
 
   // Joins the I/O thread, closes every socket and the context. Idempotent.
   void Stop();
@@ -87,16 +107,22 @@ class Transport {
     std::string address;
     std::unique_ptr<zmq::socket_t> dealer;
     std::shared_ptr<FrameBudget> budget = std::make_shared<FrameBudget>();
+    std::atomic<bool> closed{false};  // removed: blocked senders give up
   };
   void Loop();
-  void Drain();
+  bool Drain();  // true if it stopped at its budget
+  void SetupCurveClient(zmq::socket_t& s);
 
   Options options_;
   Handler handler_;
   DrainedHook drained_;
+  TickHook tick_;
   std::vector<zmq::message_t> frames_;  // Drain's scratch; only the I/O thread
   zmq::context_t ctx_;
+  std::unique_ptr<ZapHandler> zap_;  // with CURVE; only the I/O thread after Start
   std::unique_ptr<zmq::socket_t> router_;
+  std::unique_ptr<zmq::socket_t> monitor_;  // CURVE: the ROUTER's failed handshakes (I/O thread)
+  void ReadMonitor();
   int wake_fd_ = -1;
   std::string endpoint_, advertised_;
   std::atomic<bool> stop_{false};
@@ -107,6 +133,7 @@ class Transport {
   std::unordered_map<NodeId, std::shared_ptr<Peer>> peers_;
 
   std::atomic<uint64_t> sent_{0}, received_{0}, bytes_sent_{0}, bytes_received_{0};
+  std::atomic<uint64_t> handshake_failures_{0};
   std::atomic<uint64_t> decode_errors_{0}, undeliverable_{0}, send_failures_{0}, backpressure_waits_{0};
 };
 

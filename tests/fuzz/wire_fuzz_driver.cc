@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "runtime/link_rules_wire.h"
 #include "runtime/runtime.h"
 
 namespace olsgd::rt::fuzz {
@@ -209,6 +210,9 @@ void Exercise(WireMessage& m) {
     case MsgType::kLookup:
     case MsgType::kLeave:
       Convert<std::string>(m);
+      return;
+    case MsgType::kLinkRules:
+      Convert<detail::WireLinkRules>(m);
       return;
     case MsgType::kHeartbeat:
       return;

@@ -4,6 +4,11 @@
 //     joins the head, registers test actor types, spawns "<NODE_NAME>.rec"
 //     (Recorder) and "<NODE_NAME>.control" (Control), and runs until Control
 //     is told to quit, the head leaves, or 300 s pass.
+//   options after NODE_NAME: --key-dir DIR (CURVE keys), --heartbeat MS (interval;
+//     timeout 3000 ms)
+//   runtime_peer head ADDR_FILE [--heartbeat MS]
+//     starts a head on a free port, writes its address to ADDR_FILE and runs
+//     until killed or 300 s pass (the worker-notices-a-dead-head test)
 //   runtime_peer raw-sink ADDR_FILE COUNT   (bench: ROUTER sink, replies "done" per COUNT messages)
 //   runtime_peer raw-rep ADDR_FILE          (bench: REP echo until "quit")
 // The raw modes bind a free tcp port on 127.0.0.1 and write the endpoint to ADDR_FILE.
@@ -16,6 +21,7 @@
 
 #include <zmq.hpp>
 
+#include "runtime/cluster_keys.h"
 #include "runtime/runtime.h"
 #include "tests/runtime/test_actors.h"
 
@@ -23,10 +29,30 @@ using namespace olsgd::rt;
 
 namespace {
 
-int Worker(const std::string& head, const std::string& name) {
+// --key-dir DIR and --heartbeat MS from argv[from...] into `o`; false on bad input.
+bool ParseOptions(int argc, char** argv, int from, RuntimeOptions& o) {
+  for (int i = from; i + 1 < argc; i += 2) {
+    std::string flag = argv[i];
+    if (flag == "--key-dir") {
+      auto keys = LoadClusterKeys(argv[i + 1]);
+      if (!keys.ok()) {
+        std::fprintf(stderr, "runtime_peer: %s\n", keys.error().message.c_str());
+        return false;
+      }
+      o.security = *keys;
+    } else if (flag == "--heartbeat") {
+      o.heartbeat.interval = std::chrono::milliseconds(std::atol(argv[i + 1]));
+    } else {
+      std::fprintf(stderr, "runtime_peer: unknown option %s\n", flag.c_str());
+      return false;
+    }
+  }
+  return (argc - from) % 2 == 0;
+}
+
+int Worker(const std::string& head, const std::string& name, RuntimeOptions o) {
   RegisterActorType<testing::Recorder, int64_t>();
   std::atomic<bool> quit{false};
-  RuntimeOptions o;
   o.join = head;
   o.node_name = name;
   o.on_node_lost = [&](NodeId node, const std::string&) {
@@ -48,6 +74,33 @@ int Worker(const std::string& head, const std::string& name) {
   auto end = std::chrono::steady_clock::now() + std::chrono::seconds(300);
   while (!quit && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   rt->Shutdown();
+  return 0;
+}
+
+// Writes `text` to `path` atomically (a temporary file, then rename).
+void WriteAtomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    std::rename(tmp.c_str(), path.c_str());
+  }
+}
+
+int Head(const std::string& addr_file, RuntimeOptions o) {
+  RegisterActorType<testing::Recorder, int64_t>();
+  o.listen = "tcp://127.0.0.1:0";
+  std::unique_ptr<Runtime> rt;
+  try {
+    rt = Runtime::Start(o);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "runtime_peer: %s\n", e.what());
+    return 2;
+  }
+  auto rec = rt->Spawn<testing::Recorder>({.name = "head.rec"});
+  if (!rec.ok()) return 3;
+  WriteAtomically(addr_file, rt->address());
+  std::this_thread::sleep_for(std::chrono::seconds(300));
   return 0;
 }
 
@@ -106,9 +159,11 @@ int RawRep(const std::string& addr_file) {
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
-  if (mode == "worker" && argc == 4) return Worker(argv[2], argv[3]);
+  RuntimeOptions o;
+  if (mode == "worker" && argc >= 4 && ParseOptions(argc, argv, 4, o)) return Worker(argv[2], argv[3], o);
+  if (mode == "head" && argc >= 3 && ParseOptions(argc, argv, 3, o)) return Head(argv[2], o);
   if (mode == "raw-sink" && argc == 4) return RawSink(argv[2], std::atol(argv[3]));
   if (mode == "raw-rep" && argc == 3) return RawRep(argv[2]);
-  std::fprintf(stderr, "usage: runtime_peer worker HEAD NAME | raw-sink ADDR_FILE COUNT | raw-rep ADDR_FILE\n");
+  std::fprintf(stderr, "usage: runtime_peer worker HEAD NAME [--key-dir DIR] [--heartbeat MS] | head ADDR_FILE [--heartbeat MS] | raw-sink ADDR_FILE COUNT | raw-rep ADDR_FILE\n");
   return 64;
 }

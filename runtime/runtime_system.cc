@@ -1,0 +1,220 @@
+// Runtime: the system messages. Joining (on the head), the node table, the
+// directory of names (register, unregister, lookup), leaves and link rules.
+#include <set>
+
+#include "runtime/directory.h"
+#include "runtime/log.h"
+#include "runtime/runtime.h"
+#include "runtime/transport_tcp.h"
+
+namespace olsgd::rt {
+
+using detail::MsgType;
+using detail::WireHeader;
+using detail::WireMessage;
+
+namespace {
+
+template <class T>
+msgpack::sbuffer Pack(const T& v) {
+  msgpack::sbuffer b;
+  msgpack::pack(b, v);
+  return b;
+}
+
+}  // namespace
+
+void Runtime::HandleSystem(WireMessage& m) {
+  try {
+    switch (m.type) {
+      case MsgType::kJoin: {
+        if (!is_head()) throw std::runtime_error("join sent to a node that is not the head");
+        NodeInfo info = m.body.as<NodeInfo>();
+        NodeId id;
+        std::vector<NodeInfo> table;
+        // Held until the new node has its link rules, so that a concurrent
+        // SetLinkModel either reaches it here or in its broadcast.
+        std::lock_guard rules_lock(link_rules_mu_);
+        bool taken = false;
+        {
+          std::lock_guard lock(nodes_mu_);
+          id = next_node_id_;
+          if (info.name.empty()) info.name = "node" + std::to_string(id);
+          for (const auto& [nid, n] : nodes_) taken |= n.name == info.name;
+          if (!taken) {
+            info.id = id;
+            ++next_node_id_;  // ids are never reused, so a lost node's id stays lost
+            nodes_[id] = info;
+            for (const auto& [nid, n] : nodes_) table.push_back(n);
+          }
+        }
+        if (taken) {
+          // Answer through a temporary peer entry so the joiner hears why
+          // (outside nodes_mu_: a send through a link model takes it).
+          transport_->SetPeer(kNoNode, info.address);
+          WireMessage req = m;
+          req.src_node = kNoNode;
+          ReplyWire(req, Error{ErrorCode::kAlreadyExists, "node name '" + info.name + "' is taken"});
+          transport_->RemovePeer(kNoNode);
+          return;
+        }
+        transport_->SetPeer(id, info.address);
+        Log().info("node {} (id {}) joined from {}", info.name, id, info.address);
+        WireMessage req = m;
+        req.src_node = id;
+        detail::WirePayload p;
+        msgpack::pack(p.body, std::make_tuple(id, table));
+        ReplyWire(req, std::move(p));
+        if (link_rules_version_ > 0) SendLinkRulesLocked({id});
+        BroadcastNodeTable();
+        return;
+      }
+      case MsgType::kNodeTable: {
+        if (m.request_id != 0) {  // a request for the table
+          detail::WirePayload p;
+          msgpack::pack(p.body, Nodes());
+          ReplyWire(m, std::move(p));
+        } else if (!is_head() && m.src_node == kHeadNode) {
+          ApplyNodeTable(m.body.as<std::vector<NodeInfo>>(), /*authoritative=*/true);
+        }
+        return;
+      }
+      case MsgType::kLinkRules: {
+        if (!is_head() && m.src_node == kHeadNode) ApplyLinkRules(m.body);
+        return;
+      }
+      case MsgType::kRegisterName: {
+        auto [name, id, type] = m.body.as<std::tuple<std::string, ActorId, std::string>>();
+        Status s = directory_->Register(name, id, type);
+        if (s.ok()) {
+          detail::WirePayload p;
+          msgpack::pack(p.body, true);
+          ReplyWire(m, std::move(p));
+          OnNameRegistered(name);
+        } else {
+          ReplyWire(m, s.error());
+        }
+        return;
+      }
+      case MsgType::kUnregisterName: {
+        auto [name, id] = m.body.as<std::tuple<std::string, ActorId>>();
+        directory_->Unregister(name, id);
+        return;
+      }
+      case MsgType::kLookup: {
+        auto name = m.body.as<std::string>();
+        auto e = directory_->Find(name);
+        if (!e) {
+          ReplyWire(m, Error{ErrorCode::kNotFound, "no actor named '" + name + "'"});
+        } else {
+          detail::WirePayload p;
+          msgpack::pack(p.body, std::make_tuple(e->id, e->type_name));
+          ReplyWire(m, std::move(p));
+        }
+        return;
+      }
+      case MsgType::kLeave: {
+        // Only the head speaks for other nodes; a worker leaves for itself.
+        if (m.src_node != node_id() && (is_head() || m.src_node == kHeadNode)) {
+          NodeLeft(m.src_node, m.body.as<std::string>());
+        }
+        return;
+      }
+      default:
+        transport_->CountDecodeError();
+        Log().warn("unexpected {} message from node {}", detail::MsgTypeName(m.type), m.src_node);
+    }
+  } catch (const std::exception& e) {
+    transport_->CountDecodeError();
+    Log().warn("malformed {} message from node {}: {}", detail::MsgTypeName(m.type), m.src_node, e.what());
+    if (m.request_id != 0 && m.type != MsgType::kReply && m.type != MsgType::kReplyError) {
+      ReplyWire(m, Error{ErrorCode::kDecode, std::string("malformed request: ") + e.what()});
+    }
+  }
+}
+
+void Runtime::BroadcastNodeTable() {
+  std::vector<NodeInfo> table = Nodes();
+  msgpack::sbuffer body = Pack(table);
+  WireHeader h{MsgType::kNodeTable, node_id(), ActorId(node_id(), 0), ActorId(), "", 0};
+  for (const auto& n : table) {
+    if (n.id != node_id()) (void)transport_->Send(n.id, h, body, {});
+  }
+}
+
+void Runtime::ApplyNodeTable(const std::vector<NodeInfo>& nodes, bool authoritative) {
+  // Until our join completes we do not know which entry is us; the join
+  // reply carries the table anyway.
+  if (node_id() == kNoNode) return;
+  std::vector<NodeId> gone;
+  {
+    std::lock_guard lock(nodes_mu_);
+    std::set<NodeId> listed;
+    for (const auto& n : nodes) {
+      listed.insert(n.id);
+      if (lost_nodes_.count(n.id)) continue;  // an older table than our news of its loss
+      nodes_[n.id] = n;
+      if (n.id != node_id() && transport_) transport_->SetPeer(n.id, n.address);
+    }
+    if (authoritative) {
+      for (const auto& [id, n] : nodes_) {
+        if (id != node_id() && id != kHeadNode && !listed.count(id)) gone.push_back(id);
+      }
+    }
+  }
+  for (NodeId id : gone) NodeLeft(id, "dropped by the head");
+}
+
+Result<NodeId> Runtime::NodeByName(const std::string& name) const {
+  std::lock_guard lock(nodes_mu_);
+  std::string known;
+  for (const auto& [id, n] : nodes_) {
+    if (n.name == name) return id;
+    known += (known.empty() ? "" : ", ") + n.name;
+  }
+  return Error{ErrorCode::kNotFound, "no node named '" + name + "' (known: " + known + ")"};
+}
+
+Status Runtime::RegisterName(const std::string& name, ActorId id, const std::string& type_name,
+                             std::chrono::milliseconds timeout) {
+  if (is_head() || !transport_) {
+    Status s = directory_->Register(name, id, type_name);
+    if (s.ok()) OnNameRegistered(name);
+    return s;
+  }
+  auto r = SystemCall(kHeadNode, MsgType::kRegisterName, Pack(std::make_tuple(name, id, type_name)), {}, timeout);
+  if (!r.ok()) return r.error();
+  return OkStatus();
+}
+
+void Runtime::UnregisterName(const std::string& name, ActorId id) {
+  if (is_head() || !transport_) {
+    directory_->Unregister(name, id);
+    return;
+  }
+  if (shut_down_.load()) return;
+  WireHeader h{MsgType::kUnregisterName, node_id(), ActorId(node_id(), 0), ActorId(), "", 0};
+  (void)transport_->Send(kHeadNode, h, Pack(std::make_tuple(name, id)), {});
+}
+
+Result<std::pair<ActorId, std::string>> Runtime::LookupOnce(const std::string& name) {
+  if (is_head() || !transport_) {
+    auto e = directory_->Find(name);
+    if (!e) return Error{ErrorCode::kNotFound, "no actor named '" + name + "'"};
+    return std::make_pair(e->id, e->type_name);
+  }
+  auto r = SystemCall(kHeadNode, MsgType::kLookup, Pack(name), {}, std::chrono::milliseconds(10000));
+  if (!r.ok()) return r.error();
+  try {
+    auto [id, type] = (*r)->body.as<std::tuple<ActorId, std::string>>();
+    {
+      std::lock_guard lock(nodes_mu_);
+      remote_names_[id] = name;
+    }
+    return std::make_pair(id, type);
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kDecode, std::string("malformed lookup reply: ") + e.what()};
+  }
+}
+
+}  // namespace olsgd::rt
