@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "runtime/cluster_keys.h"
+
 namespace olsgd::actors {
 
 rt::SecurityOptions ClusterSecurity(const std::string& key_dir, bool insecure) {
@@ -13,7 +15,9 @@ rt::SecurityOptions ClusterSecurity(const std::string& key_dir, bool insecure) {
     }
     return rt::SecurityOptions{};
   }
-  throw std::runtime_error("cluster.key_dir: CURVE keys are not wired in yet");
+  rt::Result<rt::SecurityOptions> keys = rt::LoadClusterKeys(key_dir);
+  if (!keys.ok()) throw std::runtime_error(keys.error().message);
+  return std::move(keys).value();
 }
 
 }  // namespace olsgd::actors

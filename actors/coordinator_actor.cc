@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "actors/checkpoint_store.h"
 #include "actors/dataset_cache.h"
 #include "actors/local_worker.h"
 #include "actors/trainer_actor.h"
@@ -16,10 +17,13 @@ void CoordinatorActor::DefineMethods(rt::MethodTable<CoordinatorActor>& t) {
   t.Def("finished", &CoordinatorActor::Finished);
   t.Def("probe", &CoordinatorActor::Probe);
   t.Def("drop_workers", &CoordinatorActor::DropWorkers);
+  t.Def("trainer_checkpoint", &CoordinatorActor::TrainerCheckpoint);
+  t.Def("reducer_checkpoint", &CoordinatorActor::ReducerCheckpoint);
 }
 
-CoordinatorActor::CoordinatorActor(ExperimentSpec spec, RunCollector* collector)
-    : spec_(std::move(spec)), collector_(collector) {
+CoordinatorActor::CoordinatorActor(ExperimentSpec spec, RunCollector* collector,
+                                   CheckpointStore* checkpoints)
+    : spec_(std::move(spec)), collector_(collector), checkpoints_(checkpoints) {
   test_ = LoadSplit(spec_.data, spec_.seed, train::Split::kTest);
   model_ = train::BuildModel(ToModelConfig(spec_.model), *test_, spec_.seed);
   mean_.resize(model_->num_params());
@@ -154,6 +158,28 @@ void CoordinatorActor::Finished(FinishInfo info, rt::Tensor model) {
 void CoordinatorActor::Probe(ProbeInfo info, rt::Tensor values) {
   const std::span<const float> v = std::as_const(values).floats();
   collector_->OnProbe({info.worker, info.round, info.what, std::vector<float>(v.begin(), v.end())});
+}
+
+void CoordinatorActor::TrainerCheckpoint(TrainerState state, std::vector<rt::Tensor> arrays) {
+  if (checkpoints_ == nullptr) return;
+  const auto done = checkpoints_->AddTrainerPart({std::move(state), std::move(arrays)});
+  if (done) CommitCheckpoint(*done);
+}
+
+void CoordinatorActor::ReducerCheckpoint(ReducerState state, std::vector<rt::Tensor> arrays) {
+  if (checkpoints_ == nullptr) return;
+  const auto done = checkpoints_->AddReducerPart({std::move(state), std::move(arrays)});
+  if (done) CommitCheckpoint(*done);
+}
+
+void CoordinatorActor::CommitCheckpoint(int64_t round) {
+  // Each trainer reports its rounds and snapshots before its checkpoint part
+  // (one sender, in order), so the history up to the cut is complete here.
+  const auto begin = context().Now();
+  const int64_t last = checkpoints_->LastRecordedRound(round);
+  checkpoints_->Commit(round, collector_->History(last, last));
+  context().RecordSpan("checkpoint", "checkpoint round " + std::to_string(round), begin,
+                       context().Now(), {{"round", round}});
 }
 
 }  // namespace olsgd::actors

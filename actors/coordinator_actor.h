@@ -22,14 +22,17 @@
 namespace olsgd::actors {
 
 class TrainerActor;
+class CheckpointStore;
 
 class CoordinatorActor : public rt::Actor {
  public:
   static constexpr const char* kTypeName = "olsgd.Coordinator";
   static void DefineMethods(rt::MethodTable<CoordinatorActor>& t);
 
-  // Spawned with SpawnLocal: `collector` lives in this process.
-  CoordinatorActor(ExperimentSpec spec, RunCollector* collector);
+  // Spawned with SpawnLocal: `collector` (and `checkpoints`, null when the
+  // run takes no checkpoints) live in this process.
+  CoordinatorActor(ExperimentSpec spec, RunCollector* collector,
+                   CheckpointStore* checkpoints = nullptr);
 
   // The trainers, by worker index, to acknowledge evaluations to. Sent before
   // the trainers start, so it is the first message the coordinator handles.
@@ -41,6 +44,10 @@ class CoordinatorActor : public rt::Actor {
   // on_failure: continue. These workers are gone: evaluations no longer
   // wait for their snapshots and average the others'.
   void DropWorkers(std::vector<int> workers);
+  // Parts of a checkpoint (TrainerArray / ReducerArray order); a round with
+  // all its parts goes to the store with the history so far.
+  void TrainerCheckpoint(TrainerState state, std::vector<rt::Tensor> arrays);
+  void ReducerCheckpoint(ReducerState state, std::vector<rt::Tensor> arrays);
 
  private:
   struct PendingEval {
@@ -52,9 +59,11 @@ class CoordinatorActor : public rt::Actor {
   void Evaluate(int64_t round, PendingEval& p);
   int LiveWorkers() const;
   int LiveArrived(const PendingEval& p) const;
+  void CommitCheckpoint(int64_t round);
 
   ExperimentSpec spec_;
   RunCollector* collector_;
+  CheckpointStore* checkpoints_;
   std::shared_ptr<const train::Dataset> test_;
   std::unique_ptr<train::Model> model_;  // evaluation only
   std::vector<float> mean_;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace olsgd::actors {
 
@@ -54,6 +55,54 @@ struct ProbeInfo {
   int64_t round = 0;
   std::string what;  // x_before | received | x_after | contribution
   MSGPACK_DEFINE(worker, round, what)
+};
+
+// A trainer's state for a checkpoint of round `round`, as of the moment
+// right after it sent its round-`round` contribution (see ACTORS.md,
+// "Checkpoints"). Its float arrays travel beside it, in the order of
+// TrainerArray.
+struct TrainerState {
+  int worker = 0;
+  int64_t round = 0;
+  int64_t step = 0;           // local steps applied
+  int64_t samples_drawn = 0;  // the batch sampler's position
+  bool momentum_initialized = false;
+  bool boundary_first = true;  // WorkerBoundary: no boundary applied yet
+  std::string straggler_rng;   // the straggler model's generator, as text
+  double since_origin_s = 0;   // when it was taken, on the run's clock
+  double elapsed_s = 0;        // since this trainer started (its wall time)
+  RoundReport round_in_progress;
+  double total_compute_s = 0, total_blocked_s = 0;
+  uint64_t total_bytes_out = 0, total_bytes_in = 0;
+  double loss_sum = 0;  // since the last evaluation
+  int64_t loss_count = 0;
+  int64_t last_eval_sent = 0;
+  MSGPACK_DEFINE(worker, round, step, samples_drawn, momentum_initialized, boundary_first,
+                 straggler_rng, since_origin_s, elapsed_s, round_in_progress, total_compute_s,
+                 total_blocked_s, total_bytes_out, total_bytes_in, loss_sum, loss_count,
+                 last_eval_sent)
+};
+enum TrainerArray : int {
+  kTrainerParams = 0,     // x
+  kTrainerMomentum,       // the optimiser's momentum buffer
+  kTrainerVelocity,       // WorkerBoundary v_i (overlap, beta > 0), else empty
+  kTrainerLastSent,       // WorkerBoundary s_i (cocod), else empty
+  kTrainerArrays
+};
+
+// A reducer shard's state for a checkpoint of round `round`, as of the moment
+// it completed that round and sent the result. Arrays in ReducerArray order.
+struct ReducerState {
+  int shard = 0;
+  int64_t round = 0;
+  bool first_update = true;  // SlowMo: no update applied yet
+  MSGPACK_DEFINE(shard, round, first_update)
+};
+enum ReducerArray : int {
+  kReducerResult = 0,  // the round's result, as sent to every trainer
+  kReducerAnchor,      // SliceReducer anchor (SlowMo's z; otherwise x0's slice)
+  kReducerVelocity,    // SlowMo velocity, else empty
+  kReducerArrays
 };
 
 }  // namespace olsgd::actors

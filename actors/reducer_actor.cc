@@ -4,6 +4,7 @@
 
 #include "actors/algorithm_kind.h"
 #include "actors/link_setup.h"
+#include "actors/coordinator_actor.h"
 #include "actors/trainer_actor.h"
 #include "runtime/log.h"
 
@@ -13,6 +14,8 @@ void ReducerActor::DefineMethods(rt::MethodTable<ReducerActor>& t) {
   t.Def("start", &ReducerActor::Start);
   t.Def("contribute", &ReducerActor::Contribute);
   t.Def("drop_workers", &ReducerActor::DropWorkers);
+  t.Def("enable_checkpoints", &ReducerActor::EnableCheckpoints);
+  t.Def("restore", &ReducerActor::Restore);
 }
 
 ReducerActor::ReducerActor(std::string algorithm, double beta, int workers, int shard)
@@ -52,6 +55,14 @@ void ReducerActor::ReduceAndSend(int64_t round) {
   const auto begin = context().Now();
   std::vector<float> combined = core_->Reduce(round);
   rt::Tensor result = rt::Tensor::CopyOf(combined);
+  // The part first: on resume the trainers wait for exactly this result.
+  MaybeCheckpoint(round, result);
+  SendResult(round, result);
+  context().RecordSpan("averaging", "average round " + std::to_string(round), begin,
+                       context().Now(), {{"round", round}});
+}
+
+void ReducerActor::SendResult(int64_t round, const rt::Tensor& result) {
   // One buffer, shared by every local trainer: no copy per receiver.
   for (size_t w = 0; w < trainers_.size(); ++w) {
     if (dropped_[w]) continue;
@@ -68,8 +79,56 @@ void ReducerActor::ReduceAndSend(int64_t round) {
                     TrainerName(static_cast<int>(w)), st.error().message);
     }
   }
-  context().RecordSpan("averaging", "average round " + std::to_string(round), begin,
-                       context().Now(), {{"round", round}});
+}
+
+void ReducerActor::EnableCheckpoints(rt::ActorHandle<CoordinatorActor> coordinator,
+                                     int every_rounds, int64_t last_round) {
+  coordinator_ = std::move(coordinator);
+  checkpoint_every_ = every_rounds;
+  last_round_ = last_round;
+}
+
+void ReducerActor::MaybeCheckpoint(int64_t round, const rt::Tensor& result) {
+  if (!coordinator_ || checkpoint_every_ <= 0 || round % checkpoint_every_ != 0 ||
+      round >= last_round_) {
+    return;
+  }
+  ReducerState st{shard_, round, core_->first_update()};
+  std::vector<rt::Tensor> arrays(kReducerArrays);
+  arrays[kReducerResult] = result;
+  arrays[kReducerAnchor] = rt::Tensor::CopyOf(core_->anchor());
+  if (!core_->velocity().empty()) arrays[kReducerVelocity] = rt::Tensor::CopyOf(core_->velocity());
+  const rt::Status sent =
+      coordinator_->Tell(&CoordinatorActor::ReducerCheckpoint, st, std::move(arrays));
+  if (!sent.ok()) {
+    throw std::runtime_error("reducer " + std::to_string(shard_) + ": checkpoint of round " +
+                             std::to_string(round) + " undeliverable: " + sent.error().message);
+  }
+}
+
+void ReducerActor::Restore(std::vector<rt::ActorHandle<TrainerActor>> trainers,
+                           ReducerState state, std::vector<rt::Tensor> arrays) {
+  const std::string who = "reducer " + std::to_string(shard_) + ": checkpoint of round " +
+                          std::to_string(state.round) + ": ";
+  if (state.shard != shard_) {
+    throw std::invalid_argument(who + "holds the state of shard " + std::to_string(state.shard));
+  }
+  if (arrays.size() != kReducerArrays) {
+    throw std::invalid_argument(who + std::to_string(arrays.size()) + " arrays, expected " +
+                                std::to_string(kReducerArrays));
+  }
+  trainers_ = std::move(trainers);
+  dropped_.assign(trainers_.size(), false);
+  const std::span<const float> anchor = std::as_const(arrays[kReducerAnchor]).floats();
+  core_.emplace(ReduceOpFor(*ParseAlgorithm(algorithm_), beta_), workers_,
+                std::vector<float>(anchor.begin(), anchor.end()), beta_);
+  core_->Restore(anchor, std::as_const(arrays[kReducerVelocity]).floats(), state.first_update);
+  if (arrays[kReducerResult].size() != core_->slice_size()) {
+    throw std::invalid_argument(who + "result of " +
+                                std::to_string(arrays[kReducerResult].size()) +
+                                " floats, expected " + std::to_string(core_->slice_size()));
+  }
+  SendResult(state.round, arrays[kReducerResult]);
 }
 
 }  // namespace olsgd::actors

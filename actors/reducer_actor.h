@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "actors/messages.h"
 #include "actors/slice_reducer.h"
 #include "runtime/runtime.h"
 
 namespace olsgd::actors {
 
 class TrainerActor;
+class CoordinatorActor;
 
 class ReducerActor : public rt::Actor {
  public:
@@ -35,6 +37,17 @@ class ReducerActor : public rt::Actor {
   // them and results are no longer sent to them.
   void DropWorkers(std::vector<int> workers);
 
+  // Checkpoints: after completing a round that is a multiple of
+  // `every_rounds` and before `last_round`, send the coordinator this
+  // shard's state (ReducerState and its arrays).
+  void EnableCheckpoints(rt::ActorHandle<CoordinatorActor> coordinator, int every_rounds,
+                         int64_t last_round);
+  // Start from a checkpoint instead: wires the trainers, takes the state
+  // back and sends every trainer the checkpoint round's result again (they
+  // are waiting for it). `arrays` are in ReducerArray order.
+  void Restore(std::vector<rt::ActorHandle<TrainerActor>> trainers, ReducerState state,
+               std::vector<rt::Tensor> arrays);
+
  private:
   void ReduceAndSend(int64_t round);
 
@@ -44,6 +57,12 @@ class ReducerActor : public rt::Actor {
   int shard_;
   std::optional<SliceReducer> core_;
   std::vector<rt::ActorHandle<TrainerActor>> trainers_;
+  void SendResult(int64_t round, const rt::Tensor& result);
+  void MaybeCheckpoint(int64_t round, const rt::Tensor& result);
+
+  std::optional<rt::ActorHandle<CoordinatorActor>> coordinator_;
+  int checkpoint_every_ = 0;
+  int64_t last_round_ = 0;
   std::vector<bool> dropped_;
 };
 

@@ -14,15 +14,31 @@ RunCollector::RunCollector(const ExperimentSpec& spec, RunObserver& observer)
   outcome_.final_models.resize(m);
 }
 
-void RunCollector::OnRound(const RoundRecord& record) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    last_activity_ = std::chrono::steady_clock::now();
-    if (record.worker >= 0 && static_cast<size_t>(record.worker) < last_round_.size()) {
-      last_round_[record.worker] = record.round;
-    }
+void RunCollector::Seed(const RunHistory& history) {
+  for (const RoundRecord& r : history.rounds) OnRound(r);
+  for (const EvalRecord& e : history.evals) OnEval(e);
+}
+
+RunHistory RunCollector::History(int64_t last_round, int64_t last_eval_round) {
+  std::lock_guard<std::mutex> lock(mu_);
+  RunHistory h;
+  for (const RoundRecord& r : rounds_) {
+    if (r.round <= last_round) h.rounds.push_back(r);
   }
+  for (const EvalRecord& e : outcome_.evals) {
+    if (e.round <= last_eval_round) h.evals.push_back(e);
+  }
+  return h;
+}
+
+void RunCollector::OnRound(const RoundRecord& record) {
   observer_.OnRound(record);
+  std::lock_guard<std::mutex> lock(mu_);
+  rounds_.push_back(record);
+  last_activity_ = std::chrono::steady_clock::now();
+  if (record.worker >= 0 && static_cast<size_t>(record.worker) < last_round_.size()) {
+    last_round_[record.worker] = record.round;
+  }
 }
 
 double RunCollector::idle_seconds() {

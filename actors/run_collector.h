@@ -24,17 +24,42 @@ struct ProbeRecord {
   std::vector<float> values;
 };
 
+// The records a run has produced so far: what a checkpoint keeps so that a
+// resumed run's outputs hold the whole history.
+struct RunHistory {
+  std::vector<RoundRecord> rounds;
+  std::vector<EvalRecord> evals;
+};
+
+// What a run's checkpoints came to (RunOptions / cluster.checkpoint_every_rounds).
+struct CheckpointReport {
+  int64_t latest_round = 0;  // the latest complete checkpoint; 0 = none
+  int written = 0;           // written to disk
+  uint64_t last_bytes = 0;
+  double last_write_s = 0;
+  std::string last_folder;
+  std::string error;  // the last write error, or ""
+};
+
 // Everything a finished run leaves behind, for the CLI and for tests.
 struct RunOutcome {
   RunSummary summary;
   std::vector<EvalRecord> evals;
   std::vector<std::vector<float>> final_models;  // by worker
   std::vector<ProbeRecord> probes;
+  CheckpointReport checkpoints;
 };
 
 class RunCollector {
  public:
   RunCollector(const ExperimentSpec& spec, RunObserver& observer);
+
+  // A resumed run: hands the earlier history to the observer (so its files
+  // hold the whole run) and keeps it. Call before the actors start.
+  void Seed(const RunHistory& history);
+  // The round records of rounds <= `last_round` and the evaluations of
+  // rounds <= `last_eval_round`, in arrival order.
+  RunHistory History(int64_t last_round, int64_t last_eval_round);
 
   // Called on the coordinator's thread.
   void OnRound(const RoundRecord& record);
@@ -77,6 +102,7 @@ class RunCollector {
   bool interrupted_ = false;
   std::string failure_;
   std::vector<FinishInfo> finish_;
+  std::vector<RoundRecord> rounds_;
   RunOutcome outcome_;
 };
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "actors/algorithm_kind.h"
+#include "actors/checkpoint_resume.h"
 #include "actors/coordinator_actor.h"
 #include "actors/dataset_cache.h"
 #include "actors/link_setup.h"
@@ -97,6 +98,9 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
     throw std::invalid_argument("placement does not match cluster.workers / algorithm.reducer_shards");
   }
 
+  // A checkpoint to continue from is checked in full before anything starts.
+  std::optional<Checkpoint> resume;
+  if (!options.resume_from.empty()) resume = LoadCheckpoint(options.resume_from, spec);
   // Load the data first: a missing or corrupt file fails before any actor starts.
   auto train_data = LoadSplit(spec.data, spec.seed, train::Split::kTrain);
   auto test_data = LoadSplit(spec.data, spec.seed, train::Split::kTest);
@@ -105,8 +109,11 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
     return std::vector<float>(model->params().begin(), model->params().end());
   }();
   const RunPlan plan = MakeRunPlan(spec, train_data->n, x0.size());
+  if (resume) CheckCheckpointShape(*resume, plan, x0.size());
+  const std::unique_ptr<CheckpointStore> checkpoints = MakeCheckpointStore(spec, options.checkpoint_dir);
 
   RunCollector collector(spec, observer);
+  if (resume) collector.Seed(resume->history);
   const rt::RestartPolicy stop_on_failure = rt::RestartPolicy::StopOnFailure();
 
   RunActors actors;
@@ -114,7 +121,7 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
       runtime.SpawnLocal<CoordinatorActor>(
           rt::SpawnOptions{.name = "coordinator", .dedicated_thread = true,
                            .restart = stop_on_failure},
-          spec, &collector),
+          spec, &collector, checkpoints.get()),
       "the coordinator");
   actors.watched = {actors.coordinator.id()};
   for (int j = 0; j < k; ++j) {
@@ -142,7 +149,12 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
   runtime.spans().set_enabled(!options.trace_path.empty());
   CheckSent(actors.coordinator.Tell(&CoordinatorActor::Wire, actors.trainers), "the coordinator");
 
-  for (int j = 0; j < k; ++j) {
+  if (checkpoints) {
+    EnableReducerCheckpoints(actors.reducers, actors.coordinator, spec.cluster.checkpoint_every_rounds,
+                             plan.total_rounds);
+  }
+  if (resume) RestoreActors(*resume, actors.trainers, actors.reducers);  // reducers re-send the round's result
+  for (int j = 0; j < k && !resume; ++j) {
     const auto [lo, hi] = plan.shard_slices[j];
     CheckSent(actors.reducers[j].Tell(&ReducerActor::Start, actors.trainers,
                                       rt::Tensor::CopyOf(std::span<const float>(x0).subspan(lo, hi - lo))),
@@ -179,6 +191,7 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
     }
   }
   RunOutcome outcome = collector.TakeOutcome();
+  outcome.checkpoints = ReportOf(checkpoints.get());
   if (run.before_shutdown) run.before_shutdown(runtime, outcome.summary);
   runtime.Shutdown();
   if (!options.trace_path.empty()) {

@@ -80,6 +80,21 @@ std::vector<float> SliceReducer::Reduce(int64_t round) {
   return anchor_;
 }
 
+void SliceReducer::Restore(std::span<const float> anchor, std::span<const float> velocity,
+                           bool first_update) {
+  if (anchor.size() != anchor_.size() ||
+      (op_ == ReduceOp::kSlowMo && velocity.size() != anchor_.size())) {
+    throw std::invalid_argument("SliceReducer: restored state has " +
+                                std::to_string(anchor.size()) + " anchor and " +
+                                std::to_string(velocity.size()) + " velocity floats, expected " +
+                                std::to_string(anchor_.size()));
+  }
+  anchor_.assign(anchor.begin(), anchor.end());
+  if (op_ == ReduceOp::kSlowMo) velocity_.assign(velocity.begin(), velocity.end());
+  first_update_ = first_update;
+  pending_.clear();
+}
+
 void SliceReducer::DropWorker(int worker) {
   if (worker >= 0 && static_cast<size_t>(worker) < live_.size()) live_[worker] = false;
 }

@@ -41,6 +41,11 @@ class SliceReducer {
   // kSlowMo state, for checkpoints.
   const std::vector<float>& anchor() const { return anchor_; }
   const std::vector<float>& velocity() const { return velocity_; }
+  bool first_update() const { return first_update_; }
+  // Restores checkpointed state (anchor, velocity, first_update()); pending
+  // contributions are dropped. Throws std::invalid_argument on a size
+  // mismatch (velocity may be empty unless kSlowMo).
+  void Restore(std::span<const float> anchor, std::span<const float> velocity, bool first_update);
 
  private:
   struct Pending {

@@ -1,6 +1,8 @@
 #include "actors/straggler_model.h"
 
 #include <cmath>
+#include <sstream>
+#include <stdexcept>
 
 namespace olsgd::actors {
 
@@ -24,6 +26,20 @@ double StragglerModel::ExtraDelay(int64_t round, double compute_s) {
     pause_s += DrawPause(rule);
   }
   return std::max(0.0, factor - 1.0) * compute_s + pause_s;
+}
+
+std::string StragglerModel::SaveState() const {
+  std::ostringstream out;
+  out << rng_;
+  return out.str();
+}
+
+void StragglerModel::RestoreState(const std::string& state) {
+  std::istringstream in(state);
+  std::mt19937_64 rng;
+  in >> rng;
+  if (in.fail()) throw std::invalid_argument("straggler model: not a generator state");
+  rng_ = rng;
 }
 
 double StragglerModel::DrawPause(const StragglerSpec& rule) {

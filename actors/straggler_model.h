@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "actors/experiment_spec.h"
@@ -22,6 +23,11 @@ class StragglerModel {
   double ExtraDelay(int64_t round, double compute_s);
 
   bool active() const { return !rules_.empty(); }
+
+  // The generator's state as text, and back (for checkpoints). Restore
+  // throws std::invalid_argument on text that is not such a state.
+  std::string SaveState() const;
+  void RestoreState(const std::string& state);
 
  private:
   double DrawPause(const StragglerSpec& rule);

@@ -30,6 +30,7 @@ void TrainerActor::DefineMethods(rt::MethodTable<TrainerActor>& t) {
   t.Def("result", &TrainerActor::Result);
   t.Def("stop", &TrainerActor::Stop);
   t.Def("eval_done", &TrainerActor::EvalDone);
+  t.Def("restore", &TrainerActor::Restore);
 }
 
 TrainerActor::TrainerActor(std::string spec_json, int worker)
@@ -66,11 +67,27 @@ void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
                             std::chrono::nanoseconds(origin_unix_ns);
   start_time_ = Clock::now();
   origin_ = start_time_ - std::chrono::duration_cast<Clock::duration>(since_origin);
+  started_ = true;
+  if (restored_) {
+    // Continue the checkpointed run's clocks: times go on from the checkpoint.
+    const auto seconds = [](double s) {
+      return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+    };
+    origin_ -= seconds(restored_->since_origin_s);
+    start_time_ -= seconds(restored_->elapsed_s);
+    const int64_t round = restored_->round;
+    restored_.reset();
+    if (IsOverlapped(kind_)) {
+      ScheduleStep();  // result `round` is needed at the next boundary
+    } else {
+      AwaitResult(round);
+    }
+    return;
+  }
   round_ = RoundReport{};
   round_.worker = worker_;
   round_.round = 1;
   round_.start_s = SinceOrigin(start_time_);
-  started_ = true;
   ScheduleStep();
 }
 
@@ -103,6 +120,7 @@ void TrainerActor::Step() {
 
   if (kind_ == AlgorithmKind::kSyncSgd) {
     SendSlices(round, local_->gradient(), local_->lr());
+    MaybeCheckpoint(round);
     AwaitResult(round);
   } else if (local_->step() % tau_ == 0) {
     Boundary(local_->step() / tau_);
@@ -114,6 +132,7 @@ void TrainerActor::Step() {
 void TrainerActor::Boundary(int64_t round) {
   if (kind_ == AlgorithmKind::kLocalSgd) {
     SendSlices(round, local_->params(), local_->lr());
+    MaybeCheckpoint(round);
     AwaitResult(round);
     return;
   }
@@ -253,6 +272,7 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
   round_.worker = worker_;
   round_.round = round + 1;
   round_.start_s = SinceOrigin(now);
+  if (IsOverlapped(kind_)) MaybeCheckpoint(round);
   if (!eval_gate_) ContinueAfter(round);
 }
 

@@ -50,6 +50,11 @@ class TrainerActor : public rt::Actor {
   void Result(int64_t round, int shard, rt::Tensor slice);
   // Ends training early (the run was interrupted).
   void Stop();
+  // Puts the trainer in the state of a checkpoint (sent before Start, which
+  // then continues from it): for sync_sgd and local_sgd it waits for the
+  // result of the checkpoint's round, overlapped algorithms go on with the
+  // next round's steps. `arrays` are in TrainerArray order.
+  void Restore(TrainerState state, std::vector<rt::Tensor> arrays);
   // The coordinator has evaluated round `round`. A trainer keeps at most one
   // evaluation outstanding: at an evaluation round it waits until the
   // previous one is done, so evaluation can never fall unboundedly behind.
@@ -72,6 +77,8 @@ class TrainerActor : public rt::Actor {
   void EndRound(int64_t round, const std::vector<float>* anchor);
   void ContinueAfter(int64_t round);
   void Finish(bool interrupted);
+  // At a checkpoint round, sends the coordinator this trainer's state.
+  void MaybeCheckpoint(int64_t round);
   void Probe(int64_t round, const char* what, std::span<const float> v);
   double SinceOrigin(Clock::time_point t) const;
 
@@ -97,6 +104,8 @@ class TrainerActor : public rt::Actor {
   std::optional<int64_t> eval_gate_;  // paused after this round for an evaluation
   Clock::time_point eval_wait_start_;
   bool warned_eval_wait_ = false;
+
+  std::optional<TrainerState> restored_;  // set by Restore until Start
 
   std::map<int64_t, Assembly> results_;
   std::optional<int64_t> awaiting_;

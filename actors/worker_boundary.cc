@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
+#include <string>
 
 #include "trainer/algorithms.h"
 
@@ -41,6 +43,24 @@ void WorkerBoundary::Apply(std::span<float> x, std::span<const float> received, 
       assert(false && "WorkerBoundary is only for overlapped algorithms");
   }
   first_ = false;
+}
+
+}  // namespace olsgd::actors
+
+namespace olsgd::actors {
+
+void WorkerBoundary::Restore(std::span<const float> velocity, std::span<const float> last_sent,
+                             bool first) {
+  if (velocity.size() != velocity_.size() || last_sent.size() != last_sent_.size()) {
+    throw std::invalid_argument("WorkerBoundary: restored state has " +
+                                std::to_string(velocity.size()) + " velocity and " +
+                                std::to_string(last_sent.size()) + " s_i floats, expected " +
+                                std::to_string(velocity_.size()) + " and " +
+                                std::to_string(last_sent_.size()));
+  }
+  velocity_.assign(velocity.begin(), velocity.end());
+  last_sent_.assign(last_sent.begin(), last_sent.end());
+  first_ = first;
 }
 
 }  // namespace olsgd::actors

@@ -31,6 +31,9 @@ class WorkerBoundary {
   const std::vector<float>& anchor_velocity() const { return velocity_; }
   const std::vector<float>& last_contribution() const { return last_sent_; }
   bool first() const { return first_; }
+  // Restores checkpointed state. Throws std::invalid_argument when a vector
+  // this algorithm keeps has the wrong size.
+  void Restore(std::span<const float> velocity, std::span<const float> last_sent, bool first);
 
  private:
   AlgorithmKind kind_;

@@ -14,8 +14,10 @@ Examples:
   olsgd run config/quickstart.yaml
   olsgd run config/quickstart.yaml --set algorithm.tau=8 --set training.epochs=1
   olsgd run config/scenarios/stragglers.yaml --out runs/stragglers --verbose
+  olsgd run --resume runs/quickstart-20260101-120000   # from its latest checkpoint
 Outputs (in --out, default runs/<name>-<timestamp>/): config.yaml, metrics.csv,
-rounds.csv, summary.json, trace.json, plot.gp, accuracy.png, loss.png.
+rounds.csv, summary.json, trace.json, plot.gp, accuracy.png, loss.png, and
+checkpoints/ with cluster.checkpoint_every_rounds > 0.
 Exit codes: 0 completed, 1 run failure, 2 usage or config error, 130 interrupted (Ctrl-C).)";
 
 const char* kValidateExamples = R"(
@@ -85,10 +87,12 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
   RunArgs run;
   bool run_quiet = false, run_verbose = false;
   CLI::App* run_cmd = app.add_subcommand("run", "run an experiment on an embedded cluster");
-  run_cmd->add_option("config", run.config, "the experiment's YAML file")->required();
+  run_cmd->add_option("config", run.config,
+                      "the experiment's YAML file (with --resume: RUN_DIR/config.yaml)");
   AddSetOption(run_cmd, run.overrides, "override a config key (repeatable), e.g. algorithm.tau=8");
   run_cmd->add_option("--out", run.out, "output folder (must be new or empty)");
-  run_cmd->add_option("--resume", run.resume, "continue the run checkpointed in this folder");
+  run_cmd->add_option("--resume", run.resume,
+                      "continue the run in this folder from its latest checkpoint");
   AddVerbosity(run_cmd, run_quiet, run_verbose);
   run_cmd->footer(kRunExamples);
 

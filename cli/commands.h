@@ -46,6 +46,11 @@ struct CommandEnv {
   bool tty = false;                         // `out` is a terminal: live progress line
   const std::atomic<bool>* stop = nullptr;  // set on Ctrl-C
   std::string runs_root = "runs";           // parent of default run folders
+  // Checks the checkpoint in `checkpoint_dir` for a run of `spec` before a
+  // resumed run starts: "" if usable, else why not (naming the file or key).
+  // The binary passes actors::LoadCheckpoint; unset = the run checks it.
+  std::function<std::string(const std::string& checkpoint_dir, const actors::ExperimentSpec&)>
+      check_checkpoint;
 };
 
 // olsgd run CONFIG [--set k=v]... [--out DIR] [--quiet|--verbose] [--resume DIR]

@@ -6,6 +6,7 @@
 
 #include "actors/cluster_head.h"
 #include "actors/cluster_worker.h"
+#include "actors/checkpoint_format.h"
 #include "actors/run_experiment.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
@@ -24,5 +25,13 @@ int main(int argc, char** argv) {
   env.err = &std::cerr;
   env.tty = isatty(STDOUT_FILENO) != 0;
   env.stop = &stop;
+  env.check_checkpoint = [](const std::string& dir, const olsgd::actors::ExperimentSpec& spec) {
+    try {
+      olsgd::actors::LoadCheckpoint(dir, spec);
+      return std::string();
+    } catch (const olsgd::actors::CheckpointError& e) {
+      return std::string(e.what());
+    }
+  };
   return olsgd::cli::Main(argc, argv, env);
 }

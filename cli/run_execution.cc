@@ -12,6 +12,7 @@
 #include "cli/output_files.h"
 #include "cli/output_observer.h"
 #include "cli/output_summary.h"
+#include "cli/run_folder.h"
 
 namespace olsgd::cli {
 namespace {
@@ -50,7 +51,8 @@ std::string CheckDataPresent(const actors::ExperimentSpec& spec) {
 
 RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& config_path,
                      const std::vector<std::string>& overrides, const std::string& label,
-                     Verbosity verbosity, const CommandEnv& env) {
+                     Verbosity verbosity, const CommandEnv& env,
+                     const std::string& resume_from) {
   const std::string dir = spec.output.dir;
   RunResult result;
   RunContext context{config_path, overrides,     IsoTimeUtc(std::chrono::system_clock::now()),
@@ -72,6 +74,8 @@ RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& conf
   actors::RunOptions options;
   options.trace_path = spec.output.trace ? dir + "/trace.json" : "";
   options.stop = env.stop;
+  if (spec.cluster.checkpoint_every_rounds > 0) options.checkpoint_dir = CheckpointsFolder(dir);
+  options.resume_from = resume_from;
   try {
     result.summary = env.run(spec, *recorder, options);
   } catch (const std::exception& e) {
@@ -110,6 +114,10 @@ RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& conf
   if (result.summary.status != "completed" && !result.summary.failure.empty()) {
     *env.err << "[" << label << "] " << result.summary.status << ": " << result.summary.failure
              << "\n";
+    if (const std::string latest = LatestCheckpoint(dir); !latest.empty()) {
+      *env.err << "[" << label << "] the last checkpoint is " << latest
+               << "; `olsgd run --resume " << dir << "` continues from it\n";
+    }
   }
   if (verbosity != Verbosity::kQuiet) PrintOutcome(result, label, dir, env);
   return result;

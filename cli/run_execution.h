@@ -22,9 +22,14 @@ struct RunResult {
 
 // Runs `spec` (its output.dir is the folder, which must exist and be empty)
 // through env.run. Never throws: a run that throws is recorded as failed.
+// With cluster.checkpoint_every_rounds > 0 checkpoints go to
+// <folder>/checkpoints. `resume_from` (a checkpoint folder, "" = a fresh
+// start) continues a run in its own folder: the outputs are rewritten with
+// the whole history.
 RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& config_path,
                      const std::vector<std::string>& overrides, const std::string& label,
-                     Verbosity verbosity, const CommandEnv& env);
+                     Verbosity verbosity, const CommandEnv& env,
+                     const std::string& resume_from = "");
 
 // The exit code for a finished run: 0 completed, 130 interrupted, 1 otherwise.
 int ExitCodeFor(const RunResult& result);

@@ -1,6 +1,7 @@
 #include "cli/run_folder.h"
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 
@@ -39,6 +40,15 @@ void CreateRunFolder(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create " + dir + ": " + ec.message());
+}
+
+std::string CheckpointsFolder(const std::string& run_dir) { return run_dir + "/checkpoints"; }
+
+std::string LatestCheckpoint(const std::string& run_dir) {
+  std::ifstream in(CheckpointsFolder(run_dir) + "/latest");
+  std::string name;
+  if (!std::getline(in, name) || name.empty()) return "";
+  return CheckpointsFolder(run_dir) + "/" + name;
 }
 
 }  // namespace olsgd::cli

@@ -20,6 +20,13 @@ std::string CheckRunFolderFree(const std::string& dir);
 // Creates `dir` and its parents; throws std::runtime_error naming it.
 void CreateRunFolder(const std::string& dir);
 
+// Where a run folder keeps its checkpoints: `run_dir`/checkpoints.
+std::string CheckpointsFolder(const std::string& run_dir);
+
+// The round folder `run_dir`'s `latest` checkpoint pointer names, or "" when
+// the run has no checkpoint.
+std::string LatestCheckpoint(const std::string& run_dir);
+
 }  // namespace olsgd::cli
 
 #endif  // OLSGD_CLI_RUN_FOLDER_H_

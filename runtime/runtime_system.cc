@@ -154,7 +154,10 @@ void Runtime::ApplyNodeTable(const std::vector<NodeInfo>& nodes, bool authoritat
       listed.insert(n.id);
       if (lost_nodes_.count(n.id)) continue;  // an older table than our news of its loss
       nodes_[n.id] = n;
-      if (n.id != node_id() && transport_) transport_->SetPeer(n.id, n.address);
+      // A worker keeps dialling the head where it joined it: the head's own
+      // advertised address may be one only it can use (it listens on 0.0.0.0).
+      const bool head_we_joined = n.id == kHeadNode && !options_.join.empty();
+      if (n.id != node_id() && transport_ && !head_we_joined) transport_->SetPeer(n.id, n.address);
     }
     if (authoritative) {
       for (const auto& [id, n] : nodes_) {
