@@ -168,7 +168,7 @@ TEST(ClusterBinary, KilledWorkerUnderAbortEndsTheRunNamingTheNode) {
 
 TEST(ClusterBinary, KilledWorkerUnderContinueFinishesWithTheOtherWorker) {
   TempDir dir;
-  const auto [seconds, code] = KillWorkerMidRun(dir, "continue", 60000);
+  const auto [seconds, code] = KillWorkerMidRun(dir, "continue", 30000);
   EXPECT_EQ(code, 0) << ReadFile(dir / "head.err");
   const auto summary = nlohmann::json::parse(ReadFile(dir / "run/summary.json"));
   EXPECT_EQ(summary["status"], "completed");
