@@ -55,7 +55,7 @@ std::string CheckpointNote(CheckpointStore* checkpoints) {
     const std::string dir = checkpoints->WriteLatest();
     if (dir.empty()) return "; no checkpoint complete yet";
     return "; last checkpoint: " + dir + " (round " + std::to_string(checkpoints->latest_round().value_or(0)) +
-           "), continue it with --resume";
+           ")";
   } catch (const std::exception& e) {
     return std::string("; the checkpoint could not be written: ") + e.what();
   }

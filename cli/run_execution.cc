@@ -116,7 +116,10 @@ RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& conf
              << "\n";
     if (const std::string latest = LatestCheckpoint(dir); !latest.empty()) {
       *env.err << "[" << label << "] the last checkpoint is " << latest
-               << "; `olsgd run --resume " << dir << "` continues from it\n";
+               << "; `"
+             << (spec.cluster.mode == "head" ? "olsgd head --resume " + dir + " --listen ADDR"
+                                             : "olsgd run --resume " + dir)
+             << "` continues from it\n";
     }
   }
   if (verbosity != Verbosity::kQuiet) PrintOutcome(result, label, dir, env);

@@ -181,6 +181,53 @@ TEST(ClusterBinary, KilledWorkerUnderContinueFinishesWithTheOtherWorker) {
   std::printf("[ measured ] kill -9 to the end of the run (continue): %.2f s\n", seconds);
 }
 
+// A head run aborted by a lost worker continues with `olsgd head --resume`
+// on new workers, and ends with the same evaluations, bit for bit, as one
+// uninterrupted embedded run of the same config.
+TEST(ClusterBinary, AbortedHeadRunResumesToTheSameResultsAsAnUninterruptedRun) {
+  TempDir dir;
+  const std::vector<std::string> sets = {"training.steps=6000", "evaluation.every_rounds=50",
+                                         "cluster.checkpoint_every_rounds=100"};
+  std::vector<std::string> head_sets = {"cluster.wait_for_workers=2", "cluster.heartbeat_s=0.2",
+                                        "cluster.failure_timeout_s=1.5"};
+  head_sets.insert(head_sets.end(), sets.begin(), sets.end());
+  auto [head, addr] = StartHead(dir, "config/tests/long_synthetic.yaml", head_sets);
+  ASSERT_FALSE(addr.empty());
+  const pid_t w0 = StartWorker(dir, addr, "w0");
+  const pid_t w1 = StartWorker(dir, addr, "w1");
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (!std::filesystem::exists(dir / "run/checkpoints/latest") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_TRUE(std::filesystem::exists(dir / "run/checkpoints/latest")) << ReadFile(dir / "head.err");
+  kill(w1, SIGKILL);
+  EXPECT_EQ(testing::WaitProcess(head, 300s), 1) << ReadFile(dir / "head.err");
+  EXPECT_EQ(testing::WaitProcess(w1, 10s), 128 + SIGKILL);
+  EXPECT_EQ(testing::WaitProcess(w0, 60s), 1);
+  EXPECT_NE(ReadFile(dir / "head.err").find("olsgd head --resume"), std::string::npos) << ReadFile(dir / "head.err");
+
+  const pid_t resumed = Olsgd({"head", "--resume", dir / "run", "--listen", "tcp://127.0.0.1:0"}, dir / "head2");
+  std::string addr2 = AwaitLine(dir / "head2.err", "head: listening on ", 60s);
+  addr2 = addr2.substr(0, addr2.find(' '));
+  ASSERT_FALSE(addr2.empty());
+  const pid_t w2 = StartWorker(dir, addr2, "w2");
+  const pid_t w3 = StartWorker(dir, addr2, "w3");
+  EXPECT_EQ(testing::WaitProcess(resumed, 300s), 0) << ReadFile(dir / "head2.err");
+  EXPECT_EQ(testing::WaitProcess(w2, 60s), 0);
+  EXPECT_EQ(testing::WaitProcess(w3, 60s), 0);
+
+  std::vector<std::string> args = {"run", SourcePath("config/tests/long_synthetic.yaml"), "--out", dir / "embedded"};
+  for (const auto& s : sets) {
+    args.push_back("--set");
+    args.push_back(s);
+  }
+  const pid_t embedded = Olsgd(args, dir / "embedded");
+  ASSERT_EQ(testing::WaitProcess(embedded, 300s), 0) << ReadFile(dir / "embedded.err");
+  const auto a = Accuracies(dir / "run/metrics.csv");
+  EXPECT_EQ(a.size(), 6000u / 2 / 50 * 2 * 5) << "every evaluation of the whole run, both workers";
+  EXPECT_EQ(a, Accuracies(dir / "embedded/metrics.csv"));
+}
+
 TEST(ClusterBinary, WorkerWithNoHeadToJoinFailsClearly) {
   TempDir dir;
   const pid_t w = Olsgd({"worker", "--head", "tcp://127.0.0.1:1", "--insecure", "--join-timeout", "1"}, dir / "w");
