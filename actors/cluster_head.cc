@@ -20,26 +20,38 @@ std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000.0)));
 }
 
-int WorkerNodes(const rt::Runtime& runtime) {
-  int n = 0;
-  for (const auto& node : runtime.Nodes()) n += node.id != runtime.node_id() ? 1 : 0;
-  return n;
+// Worker nodes that have finished joining: the head registers a node when its
+// join arrives, but the worker learns its node id only from the reply, and an
+// actor spawned there before that would get an id without a node. A worker
+// registers its agent after its join completes, so a node counts once its
+// agent is in the directory.
+// Returns the head and the ready worker nodes.
+std::vector<rt::NodeInfo> ReadyNodes(rt::Runtime& runtime) {
+  std::vector<rt::NodeInfo> ready;
+  for (const auto& node : runtime.Nodes()) {
+    if (node.id == runtime.node_id() || runtime.Lookup<NodeAgent>(NodeAgentName(node.name)).ok()) {
+      ready.push_back(node);
+    }
+  }
+  return ready;
 }
 
-// Waits until cluster.wait_for_workers worker processes have joined.
-void WaitForWorkers(const rt::Runtime& runtime, const ExperimentSpec& spec, const RunOptions& options,
-                    const HeadOptions& head) {
+// Waits until cluster.wait_for_workers worker processes have joined; returns
+// the nodes to place actors on (the head and the ready workers).
+std::vector<rt::NodeInfo> WaitForWorkers(rt::Runtime& runtime, const ExperimentSpec& spec,
+                                         const RunOptions& options, const HeadOptions& head) {
   const int want = spec.cluster.wait_for_workers;
   const auto deadline = std::chrono::steady_clock::now() + Millis(spec.cluster.join_timeout_s);
   int seen = -1;
   while (true) {
-    const int have = WorkerNodes(runtime);
+    std::vector<rt::NodeInfo> ready = ReadyNodes(runtime);
+    const int have = static_cast<int>(ready.size()) - 1;
     if (have != seen) {
       head.say("head: " + std::to_string(have) + " of " + std::to_string(want) +
                " worker nodes joined (start them with `olsgd worker --head " + runtime.address() + "`)");
       seen = have;
     }
-    if (have >= want) return;
+    if (have >= want) return ready;
     if (options.stop != nullptr && options.stop->load()) {
       throw std::runtime_error("interrupted while waiting for worker nodes");
     }
@@ -104,9 +116,9 @@ RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer, const
   run.runtime = rt::Runtime::Start(ro);
   head.say("head: listening on " + run.runtime->address() +
            (spec.cluster.key_dir.empty() ? " (plaintext)" : " (CURVE)"));
-  WaitForWorkers(*run.runtime, spec, options, head);
-  losses.RememberNodes(run.runtime->Nodes());
-  run.placement = PlaceActors(spec.cluster, spec.algorithm.reducer_shards, run.runtime->Nodes(),
+  const std::vector<rt::NodeInfo> nodes = WaitForWorkers(*run.runtime, spec, options, head);
+  losses.RememberNodes(nodes);
+  run.placement = PlaceActors(spec.cluster, spec.algorithm.reducer_shards, nodes,
                               run.runtime->node_name());
   for (const auto& w : run.placement.warnings) head.say("head: warning: " + w);
   head.say("head: placement: " + DescribePlacement(run.placement, run.runtime->node_name()));
