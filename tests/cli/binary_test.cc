@@ -1,11 +1,8 @@
 // The real `olsgd` binary end to end, with the real RunExperiment: a tiny
 // synthetic run and every output file, --set reaching the run, Ctrl-C, and
 // exit codes. Built only once olsgd_actors exists.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>

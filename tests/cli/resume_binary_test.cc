@@ -2,12 +2,8 @@
 // with checkpoints continues to the same results and outputs that read as one
 // run; a corrupt, mismatched or missing checkpoint exits 2 before anything
 // starts and leaves the folder as it was; Ctrl-C names the resume command.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -15,9 +11,8 @@
 #include <thread>
 
 #include "cli/output_files.h"
+#include "tests/cli/process_util.h"
 #include "tests/cli/test_util.h"
-
-extern char** environ;
 
 namespace olsgd::cli {
 namespace {
@@ -29,35 +24,10 @@ using testing::SplitCsv;
 using testing::TempDir;
 
 pid_t Start(const std::vector<std::string>& args, const std::string& out, const std::string& err) {
-  std::vector<std::string> all = {OLSGD_BINARY};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
+  return testing::StartProcess(OLSGD_BINARY, args, out, err);
 }
 
-int Wait(pid_t pid) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      ADD_FAILURE() << "olsgd did not finish in time";
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+int Wait(pid_t pid) { return testing::WaitProcess(pid, std::chrono::seconds(300)); }
 
 struct Result {
   int code;
