@@ -1,14 +1,13 @@
 // olsgd head / olsgd worker: a multi-host run. The head runs the experiment
 // (like `olsgd run`, same outputs) on the nodes that join it; see
 // actors/cluster_head.h and actors/cluster_worker.h.
-#include <chrono>
 #include <exception>
 
 #include "cli/commands.h"
 #include "cli/config_error.h"
 #include "cli/config_load.h"
 #include "cli/run_execution.h"
-#include "cli/run_folder.h"
+#include "cli/run_folder_setup.h"
 
 namespace olsgd::cli {
 namespace {
@@ -57,25 +56,9 @@ int HeadCommand(const HeadArgs& args, const CommandEnv& env) {
   std::string dir, checkpoints;
   if (resume) {
     dir = args.resume;
-    checkpoints = CheckpointsFolder(dir);
-    if (env.check_checkpoint) {  // the whole check, before anything starts
-      if (const std::string bad = env.check_checkpoint(checkpoints, spec); !bad.empty()) {
-        *env.err << "error: cannot resume " << dir << ": " << bad << "\n";
-        return kExitUsage;
-      }
-    }
-  } else {
-    dir = ChooseRunFolder(args.out, spec.output.dir, env.runs_root, spec.name, std::chrono::system_clock::now());
-    if (const std::string busy = CheckRunFolderFree(dir); !busy.empty()) {
-      *env.err << "error: " << busy << "\n";
-      return kExitUsage;
-    }
-    try {
-      CreateRunFolder(dir);
-    } catch (const std::exception& e) {
-      *env.err << "error: " << e.what() << "\n";
-      return kExitRunFailure;
-    }
+    if (auto code = CheckResumable(dir, spec, env, &checkpoints)) return *code;
+  } else if (auto code = MakeFreshRunFolder(args.out, spec, env, &dir)) {
+    return *code;
   }
   spec.output.dir = dir;
   actors::HeadOptions head;

@@ -1,6 +1,5 @@
 // olsgd run: one experiment on an embedded cluster, into a fresh folder, or
 // (--resume) the continuation of an earlier one from its latest checkpoint.
-#include <chrono>
 #include <exception>
 #include <filesystem>
 
@@ -8,7 +7,7 @@
 #include "cli/config_error.h"
 #include "cli/config_load.h"
 #include "cli/run_execution.h"
-#include "cli/run_folder.h"
+#include "cli/run_folder_setup.h"
 
 namespace olsgd::cli {
 
@@ -50,13 +49,8 @@ int ResumeCommand(const RunArgs& args, const CommandEnv& env) {
     *env.err << "error: " << loaded.sources.Where("data.path") << ": " << missing << "\n";
     return kExitUsage;
   }
-  const std::string checkpoints = CheckpointsFolder(dir);
-  if (env.check_checkpoint) {  // the whole check, before anything starts
-    if (const std::string bad = env.check_checkpoint(checkpoints, spec); !bad.empty()) {
-      *env.err << "error: cannot resume " << dir << ": " << bad << "\n";
-      return kExitUsage;
-    }
-  }
+  std::string checkpoints;
+  if (auto code = CheckResumable(dir, spec, env, &checkpoints)) return *code;
   spec.output.dir = dir;
   const RunResult result = ExecuteRun(spec, config, args.overrides, spec.name, args.verbosity,
                                       env, checkpoints);
@@ -89,18 +83,8 @@ int RunCommand(const RunArgs& args, const CommandEnv& env) {
     *env.err << "error: " << loaded.sources.Where("data.path") << ": " << missing << "\n";
     return kExitUsage;
   }
-  const std::string dir = ChooseRunFolder(args.out, spec.output.dir, env.runs_root, spec.name,
-                                          std::chrono::system_clock::now());
-  if (const std::string busy = CheckRunFolderFree(dir); !busy.empty()) {
-    *env.err << "error: " << busy << "\n";
-    return kExitUsage;
-  }
-  try {
-    CreateRunFolder(dir);
-  } catch (const std::exception& e) {
-    *env.err << "error: " << e.what() << "\n";
-    return kExitRunFailure;
-  }
+  std::string dir;
+  if (auto code = MakeFreshRunFolder(args.out, spec, env, &dir)) return *code;
   spec.output.dir = dir;
   const RunResult result =
       ExecuteRun(spec, args.config, args.overrides, spec.name, args.verbosity, env);
