@@ -19,6 +19,16 @@ void TrainerActor::MaybeCheckpoint(int64_t round) {
   const int every = spec_.cluster.checkpoint_every_rounds;
   // The last round needs no checkpoint: the run is complete right after it.
   if (every <= 0 || round % every != 0 || round >= plan_.total_rounds) return;
+  auto [st, arrays] = CaptureState(round);
+  const rt::Status sent =
+      coordinator_.Tell(&CoordinatorActor::TrainerCheckpoint, st, std::move(arrays));
+  if (!sent.ok()) {
+    throw std::runtime_error("trainer " + std::to_string(worker_) + ": checkpoint of round " +
+                             std::to_string(round) + " undeliverable: " + sent.error().ToString());
+  }
+}
+
+std::pair<TrainerState, std::vector<rt::Tensor>> TrainerActor::CaptureState(int64_t round) {
   TrainerState st;
   st.worker = worker_;
   st.round = round;
@@ -47,12 +57,7 @@ void TrainerActor::MaybeCheckpoint(int64_t round) {
     arrays[kTrainerVelocity] = CopyOrEmpty(boundary_->anchor_velocity());
     arrays[kTrainerLastSent] = CopyOrEmpty(boundary_->last_contribution());
   }
-  const rt::Status sent =
-      coordinator_.Tell(&CoordinatorActor::TrainerCheckpoint, st, std::move(arrays));
-  if (!sent.ok()) {
-    throw std::runtime_error("trainer " + std::to_string(worker_) + ": checkpoint of round " +
-                             std::to_string(round) + " undeliverable: " + sent.error().ToString());
-  }
+  return {std::move(st), std::move(arrays)};
 }
 
 void TrainerActor::Restore(TrainerState st, std::vector<rt::Tensor> arrays) {
@@ -62,15 +67,33 @@ void TrainerActor::Restore(TrainerState st, std::vector<rt::Tensor> arrays) {
   if (st.worker != worker_) {
     throw std::invalid_argument(who + "holds the state of worker " + std::to_string(st.worker));
   }
-  if (arrays.size() != kTrainerArrays) {
-    throw std::invalid_argument(who + std::to_string(arrays.size()) + " arrays, expected " +
-                                std::to_string(kTrainerArrays));
-  }
   const int64_t expected_step = kind_ == AlgorithmKind::kSyncSgd ? st.round - 1 : st.round * tau_;
   if (st.step != expected_step || st.round < 1 || st.round >= plan_.total_rounds) {
     throw std::invalid_argument(who + "step " + std::to_string(st.step) + ", expected " +
                                 std::to_string(expected_step) + " of " +
                                 std::to_string(plan_.total_rounds) + " rounds");
+  }
+  TakeModelState(st, arrays, who);
+  stragglers_.RestoreState(st.straggler_rng);
+  round_ = st.round_in_progress;
+  total_compute_s_ = st.total_compute_s;
+  total_blocked_s_ = st.total_blocked_s;
+  total_bytes_out_ = st.total_bytes_out;
+  total_bytes_in_ = st.total_bytes_in;
+  loss_sum_ = st.loss_sum;
+  loss_count_ = st.loss_count;
+  // Every evaluation up to the checkpoint was complete when it was taken.
+  last_eval_sent_ = last_eval_done_ = st.last_eval_sent;
+  last_consumed_ = st.round - 1;  // the reducers send result st.round again
+  restored_ = std::move(st);
+}
+
+
+void TrainerActor::TakeModelState(const TrainerState& st, const std::vector<rt::Tensor>& arrays,
+                                  const std::string& who) {
+  if (arrays.size() != kTrainerArrays) {
+    throw std::invalid_argument(who + std::to_string(arrays.size()) + " arrays, expected " +
+                                std::to_string(kTrainerArrays));
   }
   const auto floats = [&](int i) { return std::as_const(arrays[i]).floats(); };
   if (floats(kTrainerParams).size() != local_->num_params() ||
@@ -87,17 +110,6 @@ void TrainerActor::Restore(TrainerState st, std::vector<rt::Tensor> arrays) {
   local_->optimizer().RestoreState(floats(kTrainerMomentum), st.momentum_initialized);
   local_->sampler().Seek(st.samples_drawn);
   local_->set_step(st.step);
-  stragglers_.RestoreState(st.straggler_rng);
-  round_ = st.round_in_progress;
-  total_compute_s_ = st.total_compute_s;
-  total_blocked_s_ = st.total_blocked_s;
-  total_bytes_out_ = st.total_bytes_out;
-  total_bytes_in_ = st.total_bytes_in;
-  loss_sum_ = st.loss_sum;
-  loss_count_ = st.loss_count;
-  // Every evaluation up to the checkpoint was complete when it was taken.
-  last_eval_sent_ = last_eval_done_ = st.last_eval_sent;
-  restored_ = std::move(st);
 }
 
 }  // namespace olsgd::actors

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -125,6 +126,20 @@ RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer, const
   const bool trace = !options.trace_path.empty();
   for (auto& [node, agent] : Agents(*run.runtime)) (void)agent.Tell(&NodeAgent::RecordSpans, trace);
   run.losses = &losses;
+  // Worker nodes that join later (a restarted worker): named for loss
+  // reports, and recording spans like the others.
+  std::set<rt::NodeId> placed;
+  for (const auto& node : nodes) placed.insert(node.id);
+  run.ready_nodes = [runtime = run.runtime.get(), &losses, trace, known = std::move(placed)]() mutable {
+    std::vector<rt::NodeInfo> ready = ReadyNodes(*runtime);
+    losses.RememberNodes(ready);
+    for (const auto& node : ready) {
+      if (node.id == runtime->node_id() || !known.insert(node.id).second) continue;
+      auto agent = runtime->Lookup<NodeAgent>(NodeAgentName(node.name));
+      if (agent.ok()) (void)agent->Tell(&NodeAgent::RecordSpans, trace);
+    }
+    return ready;
+  };
   run.before_shutdown = [trace](rt::Runtime& runtime, const RunSummary& summary) {
     CollectAndRelease(runtime, summary, trace);
   };

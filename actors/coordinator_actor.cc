@@ -17,6 +17,7 @@ void CoordinatorActor::DefineMethods(rt::MethodTable<CoordinatorActor>& t) {
   t.Def("finished", &CoordinatorActor::Finished);
   t.Def("probe", &CoordinatorActor::Probe);
   t.Def("drop_workers", &CoordinatorActor::DropWorkers);
+  t.Def("readmit", &CoordinatorActor::Readmit);
   t.Def("trainer_checkpoint", &CoordinatorActor::TrainerCheckpoint);
   t.Def("reducer_checkpoint", &CoordinatorActor::ReducerCheckpoint);
 }
@@ -27,34 +28,46 @@ CoordinatorActor::CoordinatorActor(ExperimentSpec spec, RunCollector* collector,
   test_ = LoadSplit(spec_.data, spec_.seed, train::Split::kTest);
   model_ = train::BuildModel(ToModelConfig(spec_.model), *test_, spec_.seed);
   mean_.resize(model_->num_params());
-  dropped_.assign(static_cast<size_t>(spec_.cluster.workers), false);
+  member_from_.assign(static_cast<size_t>(spec_.cluster.workers), 0);
 }
 
-int CoordinatorActor::LiveArrived(const PendingEval& p) const {
-  int n = 0;
-  for (size_t w = 0; w < p.info.size(); ++w) {
-    if (p.info[w] && !dropped_[w]) ++n;
+bool CoordinatorActor::Counts(size_t worker, int64_t round) const {
+  return worker < member_from_.size() && round >= member_from_[worker];
+}
+
+bool CoordinatorActor::Complete(int64_t round, const PendingEval& p) const {
+  bool any = false;
+  for (size_t w = 0; w < member_from_.size(); ++w) {
+    if (!Counts(w, round)) continue;
+    if (!p.info[w]) return false;
+    any = true;
   }
-  return n;
-}
-
-int CoordinatorActor::LiveWorkers() const {
-  return static_cast<int>(std::count(dropped_.begin(), dropped_.end(), false));
+  return any;
 }
 
 void CoordinatorActor::DropWorkers(std::vector<int> workers) {
   for (int w : workers) {
-    if (w >= 0 && static_cast<size_t>(w) < dropped_.size()) dropped_[w] = true;
+    if (w >= 0 && static_cast<size_t>(w) < member_from_.size()) member_from_[w] = kDropped;
   }
   // Evaluations that now have every live worker's snapshot.
   for (auto it = pending_.begin(); it != pending_.end();) {
-    if (LiveArrived(it->second) == LiveWorkers()) {
+    if (Complete(it->first, it->second)) {
       Evaluate(it->first, it->second);
       it = pending_.erase(it);
     } else {
       ++it;
     }
   }
+}
+
+bool CoordinatorActor::Readmit(int worker, rt::ActorHandle<TrainerActor> trainer, int64_t from_round) {
+  if (worker < 0 || static_cast<size_t>(worker) >= member_from_.size()) {
+    throw std::invalid_argument("coordinator: readmitted worker " + std::to_string(worker) +
+                                " out of range");
+  }
+  member_from_[worker] = from_round;
+  trainers_[worker] = std::move(trainer);
+  return true;
 }
 
 void CoordinatorActor::Wire(std::vector<rt::ActorHandle<TrainerActor>> trainers) {
@@ -93,12 +106,14 @@ void CoordinatorActor::Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor 
     p.info.resize(m);
     p.models.resize(m);
   }
-  if (p.info[info.worker] || dropped_[info.worker]) return;  // duplicate, or a lost worker
+  // A duplicate, or a worker not in the group at that round (lost, or
+  // rejoined later).
+  if (p.info[info.worker] || !Counts(static_cast<size_t>(info.worker), info.round)) return;
   p.info[info.worker] = info;
   p.models[info.worker] = std::move(model);
   if (!anchor.empty()) p.anchor = std::move(anchor);
   ++p.arrived;
-  if (LiveArrived(p) == LiveWorkers()) {
+  if (Complete(info.round, p)) {
     Evaluate(info.round, p);
     pending_.erase(info.round);
   }
@@ -111,7 +126,7 @@ void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
   std::fill(mean_.begin(), mean_.end(), 0.0f);
   int n = 0;
   for (size_t w = 0; w < p.models.size(); ++w) {
-    if (!p.info[w] || dropped_[w]) continue;
+    if (!p.info[w] || !Counts(w, round)) continue;
     const std::span<const float> v = std::as_const(p.models[w]).floats();
     for (size_t j = 0; j < mean_.size(); ++j) mean_[j] += v[j];
     ++n;
@@ -123,7 +138,7 @@ void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
   rec.round = round;
   double loss_sum = 0;
   for (size_t w = 0; w < p.info.size(); ++w) {
-    if (!p.info[w] || dropped_[w]) continue;
+    if (!p.info[w] || !Counts(w, round)) continue;
     const auto& info = p.info[w];
     rec.wall_s = std::max(rec.wall_s, info->wall_s);
     rec.epoch = std::max(rec.epoch, info->epoch);
@@ -146,7 +161,7 @@ void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
                        context().Now(), {{"accuracy", rec.test_accuracy}});
   collector_->OnEval(rec);
   for (size_t w = 0; w < trainers_.size(); ++w) {
-    if (!dropped_[w]) (void)trainers_[w].Tell(&TrainerActor::EvalDone, round);
+    if (member_from_[w] != kDropped) (void)trainers_[w].Tell(&TrainerActor::EvalDone, round);
   }
 }
 

@@ -7,6 +7,7 @@
 #ifndef OLSGD_ACTORS_COORDINATOR_ACTOR_H_
 #define OLSGD_ACTORS_COORDINATOR_ACTOR_H_
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -44,6 +45,10 @@ class CoordinatorActor : public rt::Actor {
   // on_failure: continue. These workers are gone: evaluations no longer
   // wait for their snapshots and average the others'.
   void DropWorkers(std::vector<int> workers);
+  // A restarted worker takes dropped worker `worker`'s place: evaluations
+  // from round `from_round` on wait for `trainer`'s snapshot. Returns true
+  // (callers use Call so that it is in force before they go on).
+  bool Readmit(int worker, rt::ActorHandle<TrainerActor> trainer, int64_t from_round);
   // Parts of a checkpoint (TrainerArray / ReducerArray order); a round with
   // all its parts goes to the store with the history so far.
   void TrainerCheckpoint(TrainerState state, std::vector<rt::Tensor> arrays);
@@ -57,8 +62,10 @@ class CoordinatorActor : public rt::Actor {
     int arrived = 0;
   };
   void Evaluate(int64_t round, PendingEval& p);
-  int LiveWorkers() const;
-  int LiveArrived(const PendingEval& p) const;
+  // Whether `worker` belongs to evaluation round `round`.
+  bool Counts(size_t worker, int64_t round) const;
+  // Every worker of round `round` has sent its snapshot.
+  bool Complete(int64_t round, const PendingEval& p) const;
   void CommitCheckpoint(int64_t round);
 
   ExperimentSpec spec_;
@@ -69,7 +76,9 @@ class CoordinatorActor : public rt::Actor {
   std::vector<float> mean_;
   std::map<int64_t, PendingEval> pending_;
   std::vector<rt::ActorHandle<TrainerActor>> trainers_;
-  std::vector<bool> dropped_;
+  static constexpr int64_t kDropped = std::numeric_limits<int64_t>::max();
+  // By worker: the first evaluation round it belongs to; kDropped once lost.
+  std::vector<int64_t> member_from_;
 };
 
 }  // namespace olsgd::actors

@@ -14,6 +14,7 @@ void ReducerActor::DefineMethods(rt::MethodTable<ReducerActor>& t) {
   t.Def("start", &ReducerActor::Start);
   t.Def("contribute", &ReducerActor::Contribute);
   t.Def("drop_workers", &ReducerActor::DropWorkers);
+  t.Def("readmit", &ReducerActor::Readmit);
   t.Def("enable_checkpoints", &ReducerActor::EnableCheckpoints);
   t.Def("restore", &ReducerActor::Restore);
 }
@@ -28,7 +29,6 @@ ReducerActor::ReducerActor(std::string algorithm, double beta, int workers, int 
 void ReducerActor::Start(std::vector<rt::ActorHandle<TrainerActor>> trainers,
                          rt::Tensor initial_slice) {
   trainers_ = std::move(trainers);
-  dropped_.assign(trainers_.size(), false);
   const std::span<const float> x0 = std::as_const(initial_slice).floats();
   core_.emplace(ReduceOpFor(*ParseAlgorithm(algorithm_), beta_), workers_,
                 std::vector<float>(x0.begin(), x0.end()), beta_);
@@ -36,18 +36,30 @@ void ReducerActor::Start(std::vector<rt::ActorHandle<TrainerActor>> trainers,
 
 void ReducerActor::Contribute(int64_t round, int worker, rt::Tensor slice, float lr) {
   if (!core_) throw std::logic_error("ReducerActor: contribution before Start");
-  if (worker >= 0 && static_cast<size_t>(worker) < dropped_.size() && dropped_[worker]) return;
+  // A dropped worker's late message, or a contribution that a trainer
+  // re-sent to this (replacement) reducer for a round already complete.
+  if (!core_->Counts(worker, round) || round <= last_reduced_) return;
   if (!core_->Add(round, worker, std::as_const(slice).floats(), lr)) return;
   ReduceAndSend(round);
 }
 
+bool ReducerActor::Readmit(int worker, rt::ActorHandle<TrainerActor> trainer, int64_t from_round) {
+  if (!core_) throw std::logic_error("ReducerActor: Readmit before Start");
+  if (worker < 0 || static_cast<size_t>(worker) >= trainers_.size()) {
+    throw std::invalid_argument("reducer " + std::to_string(shard_) + ": readmitted worker " +
+                                std::to_string(worker) + " out of range");
+  }
+  core_->Readmit(worker, from_round);
+  trainers_[worker] = std::move(trainer);
+  if (last_reduced_ == from_round - 1 && last_reduced_ > 0) {
+    (void)trainers_[worker].Tell(&TrainerActor::Result, last_reduced_, shard_, last_result_);
+  }
+  return true;
+}
+
 void ReducerActor::DropWorkers(std::vector<int> workers) {
   if (!core_) throw std::logic_error("ReducerActor: DropWorkers before Start");
-  for (int w : workers) {
-    if (w < 0 || static_cast<size_t>(w) >= dropped_.size()) continue;
-    dropped_[w] = true;
-    core_->DropWorker(w);
-  }
+  for (int w : workers) core_->DropWorker(w);
   for (int64_t round : core_->CompleteRounds()) ReduceAndSend(round);
 }
 
@@ -55,6 +67,9 @@ void ReducerActor::ReduceAndSend(int64_t round) {
   const auto begin = context().Now();
   std::vector<float> combined = core_->Reduce(round);
   rt::Tensor result = rt::Tensor::CopyOf(combined);
+  core_->DiscardBefore(round);
+  last_reduced_ = round;
+  last_result_ = result;
   // The part first: on resume the trainers wait for exactly this result.
   MaybeCheckpoint(round, result);
   SendResult(round, result);
@@ -65,7 +80,7 @@ void ReducerActor::ReduceAndSend(int64_t round) {
 void ReducerActor::SendResult(int64_t round, const rt::Tensor& result) {
   // One buffer, shared by every local trainer: no copy per receiver.
   for (size_t w = 0; w < trainers_.size(); ++w) {
-    if (dropped_[w]) continue;
+    if (!core_->Member(static_cast<int>(w))) continue;
     const rt::Status st = trainers_[w].Tell(&TrainerActor::Result, round, shard_, result);
     if (!st.ok()) {
       // A trainer that has finished (the last round's result), a run that is
@@ -118,7 +133,6 @@ void ReducerActor::Restore(std::vector<rt::ActorHandle<TrainerActor>> trainers,
                                 std::to_string(kReducerArrays));
   }
   trainers_ = std::move(trainers);
-  dropped_.assign(trainers_.size(), false);
   const std::span<const float> anchor = std::as_const(arrays[kReducerAnchor]).floats();
   core_.emplace(ReduceOpFor(*ParseAlgorithm(algorithm_), beta_), workers_,
                 std::vector<float>(anchor.begin(), anchor.end()), beta_);
@@ -128,6 +142,8 @@ void ReducerActor::Restore(std::vector<rt::ActorHandle<TrainerActor>> trainers,
                                 std::to_string(arrays[kReducerResult].size()) +
                                 " floats, expected " + std::to_string(core_->slice_size()));
   }
+  last_reduced_ = state.round;
+  last_result_ = arrays[kReducerResult];
   SendResult(state.round, arrays[kReducerResult]);
 }
 

@@ -36,6 +36,12 @@ class ReducerActor : public rt::Actor {
   // on_failure: continue. These workers are gone: rounds stop waiting for
   // them and results are no longer sent to them.
   void DropWorkers(std::vector<int> workers);
+  // A restarted worker takes dropped worker `worker`'s place: rounds from
+  // `from_round` on wait for `trainer`'s contribution, and results go to it
+  // from now on, starting with the last one if it is round from_round - 1
+  // (an overlapped trainer needs it at its first boundary). Returns true;
+  // callers use Call so that it is in force before they go on.
+  bool Readmit(int worker, rt::ActorHandle<TrainerActor> trainer, int64_t from_round);
 
   // Checkpoints: after completing a round that is a multiple of
   // `every_rounds` and before `last_round`, send the coordinator this
@@ -63,7 +69,10 @@ class ReducerActor : public rt::Actor {
   std::optional<rt::ActorHandle<CoordinatorActor>> coordinator_;
   int checkpoint_every_ = 0;
   int64_t last_round_ = 0;
-  std::vector<bool> dropped_;
+  // The latest round reduced and its result. Contributions to rounds up to
+  // it are leftovers that trainers re-sent to a replacement reducer.
+  int64_t last_reduced_ = 0;
+  rt::Tensor last_result_;
 };
 
 }  // namespace olsgd::actors

@@ -92,6 +92,28 @@ void RunCollector::OnWorkersLost(const std::vector<int>& workers, const std::vec
   MaybeFinishLocked();
 }
 
+void RunCollector::OnWorkerRejoined(int worker, const std::string& what) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (done_ || worker < 0 || static_cast<size_t>(worker) >= lost_.size()) return;
+  lost_[worker] = false;
+  last_activity_ = std::chrono::steady_clock::now();
+  outcome_.summary.recovery.push_back(what);
+}
+
+void RunCollector::OnRecovery(const std::string& what) {
+  std::lock_guard<std::mutex> lock(mu_);
+  outcome_.summary.recovery.push_back(what);
+}
+
+std::vector<int> RunCollector::lost_workers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<int> out;
+  for (size_t w = 0; w < lost_.size(); ++w) {
+    if (lost_[w]) out.push_back(static_cast<int>(w));
+  }
+  return out;
+}
+
 int RunCollector::live_workers() {
   std::lock_guard<std::mutex> lock(mu_);
   return static_cast<int>(std::count(lost_.begin(), lost_.end(), false));

@@ -72,8 +72,15 @@ class RunCollector {
   // on_failure: continue. These workers are gone; the run ends when every
   // other worker has finished. `shards` describes the data lost with them.
   void OnWorkersLost(const std::vector<int>& workers, const std::vector<std::string>& shards);
+  // A lost worker is back (a restarted worker took its place): the run
+  // waits for it to finish again. `what` goes to the summary's recovery list.
+  void OnWorkerRejoined(int worker, const std::string& what);
+  // Any other recovery step (a re-created reducer shard), for the summary.
+  void OnRecovery(const std::string& what);
   // Workers not lost.
   int live_workers();
+  // The workers lost and not (yet) back, in index order.
+  std::vector<int> lost_workers();
 
   // Seconds since a trainer last reported a round or finished (or since the
   // collector was made), on the steady clock.

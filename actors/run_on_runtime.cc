@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "actors/local_worker.h"
 #include "actors/reducer_actor.h"
 #include "actors/run_plan.h"
+#include "actors/run_recovery.h"
 #include "actors/spec_json.h"
 #include "actors/trainer_actor.h"
 #include "runtime/log.h"
@@ -39,15 +41,6 @@ std::string FailedActor(const rt::Runtime& runtime, const std::vector<rt::ActorI
   return "";
 }
 
-// The actors of one run and what the run loop needs to manage them.
-struct RunActors {
-  rt::ActorHandle<CoordinatorActor> coordinator;
-  std::vector<rt::ActorHandle<ReducerActor>> reducers;
-  std::vector<rt::ActorHandle<TrainerActor>> trainers;
-  std::vector<rt::ActorId> watched;  // local ones: a failure ends the run
-};
-
-// Applies cluster.on_failure to a lost node.
 // Where the run can be continued from after an abort.
 std::string CheckpointNote(CheckpointStore* checkpoints) {
   if (checkpoints == nullptr) return "; no checkpoint (cluster.checkpoint_every_rounds is 0)";
@@ -61,38 +54,69 @@ std::string CheckpointNote(CheckpointStore* checkpoints) {
   }
 }
 
-void HandleLoss(const NodeLoss& loss, const ExperimentSpec& spec, const Placement& placement,
-                const train::Dataset& train_data, RunActors& actors, RunCollector& collector,
-                CheckpointStore* checkpoints) {
-  const ActorsOnNode on = ActorsPlacedOn(placement, loss.name);
+// Applies cluster.on_failure to a lost node.
+void HandleLoss(const NodeLoss& loss, const train::Dataset& train_data, RecoveryContext& ctx) {
+  const ExperimentSpec& spec = ctx.spec;
+  RunCollector& collector = ctx.collector;
+  const ActorsOnNode on = ActorsPlacedOn(ctx.placement, loss.name);
   const std::string what = DescribeLoss(loss, on);
   if (on.empty()) {
     rt::Log().warn("{}; no actor of this run was on it", what);
     return;
   }
   if (spec.cluster.on_failure != "continue") {
-    collector.OnFailure(what + " (cluster.on_failure: abort)" + CheckpointNote(checkpoints));
+    collector.OnFailure(what + " (cluster.on_failure: abort)" + CheckpointNote(ctx.checkpoints));
     return;
   }
   if (!on.shards.empty()) {
-    collector.OnFailure(what + "; on_failure: continue cannot go on without a reducer shard "
-                               "(place reducers on the head, the default, to survive worker losses)");
-    return;
+    const std::string why = WhyReducersCannotBeRecreated(spec);
+    if (!why.empty()) {
+      collector.OnFailure(what + "; on_failure: continue cannot go on: " + why + CheckpointNote(ctx.checkpoints));
+      return;
+    }
   }
   if (static_cast<int>(on.trainers.size()) >= collector.live_workers()) {
     collector.OnFailure(what + "; no trainer is left to continue with");
     return;
   }
-  std::vector<std::string> shards;
-  for (int w : on.trainers) {
-    shards.push_back("worker " + std::to_string(w) + " (" +
-                     std::to_string(ShardFor(spec, train_data, w).size()) +
-                     " training samples) on node '" + loss.name + "': " + loss.reason);
-  }
   rt::Log().warn("{}; continuing without it (cluster.on_failure: continue)", what);
-  for (const auto& r : actors.reducers) (void)r.Tell(&ReducerActor::DropWorkers, on.trainers);
-  (void)actors.coordinator.Tell(&CoordinatorActor::DropWorkers, on.trainers);
-  collector.OnWorkersLost(on.trainers, shards);
+  if (!on.trainers.empty()) {
+    std::vector<std::string> shards;
+    for (int w : on.trainers) {
+      shards.push_back("worker " + std::to_string(w) + " (" +
+                       std::to_string(ShardFor(spec, train_data, w).size()) +
+                       " training samples) on node '" + loss.name + "': " + loss.reason);
+    }
+    for (const auto& r : ctx.actors.reducers) (void)r.Tell(&ReducerActor::DropWorkers, on.trainers);
+    (void)ctx.actors.coordinator.Tell(&CoordinatorActor::DropWorkers, on.trainers);
+    collector.OnWorkersLost(on.trainers, shards);
+  }
+  if (!on.shards.empty()) {
+    try {
+      RecreateReducers(ctx, on.shards, loss.name);
+    } catch (const std::exception& e) {
+      collector.OnFailure(what + "; " + e.what());
+    }
+  }
+}
+
+// on_failure: continue: gives lost workers to a worker node that hosts no
+// trainer (a restarted worker process, or a spare one), at most one node per
+// call. `tried` keeps nodes already used or refused.
+void MaybeRejoin(const std::function<std::vector<rt::NodeInfo>()>& ready_nodes, RecoveryContext& ctx,
+                 std::set<rt::NodeId>& tried) {
+  if (ctx.collector.lost_workers().empty()) return;
+  for (const rt::NodeInfo& node : ready_nodes()) {
+    if (tried.count(node.id) > 0 || !CanTakeLostWorkers(ctx, node)) continue;
+    tried.insert(node.id);
+    try {
+      const std::string what = RejoinLostWorkers(ctx, node);
+      if (!what.empty()) rt::Log().warn("{}", what);
+    } catch (const std::exception& e) {
+      ctx.collector.OnFailure(e.what());
+    }
+    return;
+  }
 }
 
 }  // namespace
@@ -104,7 +128,7 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
   }
   openblas_set_num_threads(std::max(spec.cluster.blas_threads, 1));
   rt::Runtime& runtime = *run.runtime;
-  const Placement& placement = run.placement;
+  Placement& placement = run.placement;
   const int m = spec.cluster.workers;
   const int k = spec.algorithm.reducer_shards;
   if (static_cast<int>(placement.trainer_nodes.size()) != m ||
@@ -183,6 +207,9 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
               TrainerName(i));
   }
 
+  RecoveryContext recovery{runtime, spec, spec_json, plan, x0, placement, actors, collector, checkpoints.get()};
+  std::set<rt::NodeId> rejoin_tried;
+  auto next_rejoin_check = std::chrono::steady_clock::now();
   bool stop_sent = false;
   while (!collector.WaitDone(std::chrono::milliseconds(50))) {
     if (options.stop != nullptr && options.stop->load() && !stop_sent) {
@@ -191,8 +218,13 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
     }
     if (run.losses != nullptr) {
       for (const NodeLoss& loss : run.losses->Drain()) {
-        HandleLoss(loss, spec, placement, *train_data, actors, collector, checkpoints.get());
+        HandleLoss(loss, *train_data, recovery);
       }
+    }
+    if (run.ready_nodes && spec.cluster.on_failure == "continue" && !stop_sent &&
+        std::chrono::steady_clock::now() >= next_rejoin_check) {
+      next_rejoin_check = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+      MaybeRejoin(run.ready_nodes, recovery, rejoin_tried);
     }
     const std::string failed = FailedActor(runtime, actors.watched);
     if (!failed.empty()) {

@@ -21,6 +21,9 @@ struct RuntimeRun {
   std::unique_ptr<rt::Runtime> runtime;  // shut down by RunOnRuntime
   Placement placement;
   NodeLossQueue* losses = nullptr;  // null: no remote nodes to lose
+  // The worker nodes ready to host actors now (on_failure: continue gives
+  // lost workers to one that hosts no trainer); empty: none ever join.
+  std::function<std::vector<rt::NodeInfo>()> ready_nodes;
   // Runs after the run has ended and before the runtime shuts down (the head
   // releases its workers here).
   std::function<void(rt::Runtime&, const RunSummary&)> before_shutdown;

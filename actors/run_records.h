@@ -75,6 +75,8 @@ struct RunSummary {
   uint64_t bytes_moved = 0;
   std::vector<WorkerSummary> workers;
   std::vector<std::string> lost_shards;  // on_failure: continue
+  // on_failure: continue: reducer shards re-created and workers that rejoined.
+  std::vector<std::string> recovery;
 };
 
 // Receives records as the run produces them, on the coordinator's thread.

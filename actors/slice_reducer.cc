@@ -2,34 +2,49 @@
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 #include <stdexcept>
 
 namespace olsgd::actors {
+namespace {
+constexpr int64_t kDropped = std::numeric_limits<int64_t>::max();
+}  // namespace
 
 SliceReducer::SliceReducer(ReduceOp op, int workers, std::vector<float> initial_anchor,
                            double beta)
-    : op_(op), beta_(beta), live_(static_cast<size_t>(workers), true),
+    : op_(op), beta_(beta), member_from_(static_cast<size_t>(std::max(workers, 0)), 0),
       anchor_(std::move(initial_anchor)) {
   if (workers < 1) throw std::invalid_argument("SliceReducer: workers must be >= 1");
   if (op_ == ReduceOp::kSlowMo) velocity_.assign(anchor_.size(), 0.0f);
 }
 
 int SliceReducer::live_workers() const {
-  return static_cast<int>(std::count(live_.begin(), live_.end(), true));
+  return static_cast<int>(member_from_.size()) -
+         static_cast<int>(std::count(member_from_.begin(), member_from_.end(), kDropped));
 }
 
-bool SliceReducer::Complete(const Pending& p) const {
-  for (size_t w = 0; w < live_.size(); ++w) {
-    if (live_[w] && p.by_worker[w].empty()) return false;
+bool SliceReducer::Counts(int worker, int64_t round) const {
+  return worker >= 0 && static_cast<size_t>(worker) < member_from_.size() &&
+         round >= member_from_[worker];
+}
+
+bool SliceReducer::Member(int worker) const {
+  return worker >= 0 && static_cast<size_t>(worker) < member_from_.size() &&
+         member_from_[worker] != kDropped;
+}
+
+bool SliceReducer::Complete(int64_t round, const Pending& p) const {
+  for (size_t w = 0; w < member_from_.size(); ++w) {
+    if (Counts(static_cast<int>(w), round) && p.by_worker[w].empty()) return false;
   }
   return true;
 }
 
 bool SliceReducer::Add(int64_t round, int worker, std::span<const float> contribution,
                        float lr) {
-  if (worker < 0 || static_cast<size_t>(worker) >= live_.size()) {
+  if (worker < 0 || static_cast<size_t>(worker) >= member_from_.size()) {
     throw std::invalid_argument("SliceReducer: worker " + std::to_string(worker) +
-                                " out of range [0, " + std::to_string(live_.size()) + ")");
+                                " out of range [0, " + std::to_string(member_from_.size()) + ")");
   }
   if (contribution.size() != anchor_.size()) {
     throw std::invalid_argument("SliceReducer: contribution of worker " + std::to_string(worker) +
@@ -37,7 +52,7 @@ bool SliceReducer::Add(int64_t round, int worker, std::span<const float> contrib
                                 " floats, expected " + std::to_string(anchor_.size()));
   }
   Pending& p = pending_[round];
-  if (p.by_worker.empty()) p.by_worker.resize(live_.size());
+  if (p.by_worker.empty()) p.by_worker.resize(member_from_.size());
   if (!p.by_worker[worker].empty()) {
     throw std::invalid_argument("SliceReducer: duplicate contribution of worker " +
                                 std::to_string(worker) + " to round " + std::to_string(round));
@@ -45,12 +60,12 @@ bool SliceReducer::Add(int64_t round, int worker, std::span<const float> contrib
   p.by_worker[worker].assign(contribution.begin(), contribution.end());
   p.lr = lr;
   ++p.arrived;
-  return Complete(p);
+  return Complete(round, p);
 }
 
 std::vector<float> SliceReducer::Reduce(int64_t round) {
   auto it = pending_.find(round);
-  assert(it != pending_.end() && Complete(it->second));
+  assert(it != pending_.end() && Complete(round, it->second));
   Pending p = std::move(it->second);
   pending_.erase(it);
 
@@ -96,15 +111,29 @@ void SliceReducer::Restore(std::span<const float> anchor, std::span<const float>
 }
 
 void SliceReducer::DropWorker(int worker) {
-  if (worker >= 0 && static_cast<size_t>(worker) < live_.size()) live_[worker] = false;
+  if (worker >= 0 && static_cast<size_t>(worker) < member_from_.size()) {
+    member_from_[worker] = kDropped;
+  }
+}
+
+void SliceReducer::Readmit(int worker, int64_t from_round) {
+  if (worker < 0 || static_cast<size_t>(worker) >= member_from_.size()) {
+    throw std::invalid_argument("SliceReducer: readmitted worker " + std::to_string(worker) +
+                                " out of range [0, " + std::to_string(member_from_.size()) + ")");
+  }
+  member_from_[worker] = from_round;
 }
 
 std::vector<int64_t> SliceReducer::CompleteRounds() const {
   std::vector<int64_t> rounds;
   for (const auto& [round, p] : pending_) {
-    if (Complete(p)) rounds.push_back(round);
+    if (Complete(round, p)) rounds.push_back(round);
   }
   return rounds;
+}
+
+void SliceReducer::DiscardBefore(int64_t round) {
+  pending_.erase(pending_.begin(), pending_.lower_bound(round));
 }
 
 }  // namespace olsgd::actors

@@ -33,8 +33,20 @@ class SliceReducer {
   // Removes a worker from the group (on_failure: continue); rounds it had not
   // yet contributed to no longer wait for it.
   void DropWorker(int worker);
+  // Takes a dropped worker back (a restarted worker rejoining): rounds from
+  // `from_round` on wait for it again; earlier ones still do not.
+  void Readmit(int worker, int64_t from_round);
+  // Whether `worker` belongs to the group for `round`: its contribution
+  // counts and the round waits for it. A worker out of range never does.
+  bool Counts(int worker, int64_t round) const;
+  // Whether `worker` is in the group at all (not dropped).
+  bool Member(int worker) const;
   // Rounds whose contributions are all in (after DropWorker), oldest first.
   std::vector<int64_t> CompleteRounds() const;
+  // Forgets pending rounds before `round`: once a round is complete, every
+  // member has moved past the earlier ones (a replaced reducer can be sent
+  // leftovers of them that can never complete).
+  void DiscardBefore(int64_t round);
 
   size_t slice_size() const { return anchor_.size(); }
   int live_workers() const;
@@ -53,11 +65,12 @@ class SliceReducer {
     int arrived = 0;
     float lr = 0;
   };
-  bool Complete(const Pending& p) const;
+  bool Complete(int64_t round, const Pending& p) const;
 
   ReduceOp op_;
   double beta_;
-  std::vector<bool> live_;
+  // By worker: the first round it belongs to; kDropped once it is gone.
+  std::vector<int64_t> member_from_;
   std::vector<float> anchor_;
   std::vector<float> velocity_;
   bool first_update_ = true;

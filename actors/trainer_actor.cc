@@ -31,6 +31,11 @@ void TrainerActor::DefineMethods(rt::MethodTable<TrainerActor>& t) {
   t.Def("stop", &TrainerActor::Stop);
   t.Def("eval_done", &TrainerActor::EvalDone);
   t.Def("restore", &TrainerActor::Restore);
+  t.Def("replace_reducer", &TrainerActor::ReplaceReducer);
+  t.Def("pause_after", &TrainerActor::PauseAfter);
+  t.Def("unpause", &TrainerActor::Unpause);
+  t.Def("send_state_to", &TrainerActor::SendStateTo);
+  t.Def("rejoin", &TrainerActor::Rejoin);
 }
 
 TrainerActor::TrainerActor(std::string spec_json, int worker)
@@ -46,6 +51,8 @@ TrainerActor::TrainerActor(std::string spec_json, int worker)
   plan_ = MakeRunPlan(spec_, train_samples, local_->num_params());
   x0_.assign(local_->params().begin(), local_->params().end());
   contribution_.resize(x0_.size());
+  keep_sent_ = spec_.cluster.on_failure == "continue";
+  warned_unreachable_.assign(plan_.shard_slices.size(), false);
   if (IsOverlapped(kind_)) {
     boundary_ = std::make_unique<WorkerBoundary>(kind_, spec_.algorithm, spec_.cluster.workers, x0_);
   }
@@ -54,20 +61,7 @@ TrainerActor::TrainerActor(std::string spec_json, int worker)
 void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
                          rt::ActorHandle<CoordinatorActor> coordinator, int64_t origin_unix_ns,
                          bool record_vectors) {
-  if (reducers.size() != plan_.shard_slices.size()) {
-    throw std::invalid_argument("trainer " + std::to_string(worker_) + ": got " +
-                                std::to_string(reducers.size()) + " reducers, expected " +
-                                std::to_string(plan_.shard_slices.size()));
-  }
-  reducers_ = std::move(reducers);
-  coordinator_ = std::move(coordinator);
-  record_vectors_ = record_vectors;
-  // Map the run's system-clock origin onto this node's steady clock.
-  const auto since_origin = std::chrono::system_clock::now().time_since_epoch() -
-                            std::chrono::nanoseconds(origin_unix_ns);
-  start_time_ = Clock::now();
-  origin_ = start_time_ - std::chrono::duration_cast<Clock::duration>(since_origin);
-  started_ = true;
+  Wire(std::move(reducers), std::move(coordinator), origin_unix_ns, record_vectors);
   if (restored_) {
     // Continue the checkpointed run's clocks: times go on from the checkpoint.
     const auto seconds = [](double s) {
@@ -89,6 +83,26 @@ void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
   round_.round = 1;
   round_.start_s = SinceOrigin(start_time_);
   ScheduleStep();
+}
+
+void TrainerActor::Wire(std::vector<rt::ActorHandle<ReducerActor>> reducers,
+                        rt::ActorHandle<CoordinatorActor> coordinator, int64_t origin_unix_ns,
+                        bool record_vectors) {
+  if (started_) throw std::logic_error("trainer " + std::to_string(worker_) + ": started twice");
+  if (reducers.size() != plan_.shard_slices.size()) {
+    throw std::invalid_argument("trainer " + std::to_string(worker_) + ": got " +
+                                std::to_string(reducers.size()) + " reducers, expected " +
+                                std::to_string(plan_.shard_slices.size()));
+  }
+  reducers_ = std::move(reducers);
+  coordinator_ = std::move(coordinator);
+  record_vectors_ = record_vectors;
+  // Map the run's system-clock origin onto this node's steady clock.
+  const auto since_origin = std::chrono::system_clock::now().time_since_epoch() -
+                            std::chrono::nanoseconds(origin_unix_ns);
+  start_time_ = Clock::now();
+  origin_ = start_time_ - std::chrono::duration_cast<Clock::duration>(since_origin);
+  started_ = true;
 }
 
 double TrainerActor::SinceOrigin(Clock::time_point t) const { return Seconds(t - origin_); }
@@ -148,7 +162,7 @@ void TrainerActor::AwaitResult(int64_t round) {
   awaiting_ = round;
   block_start_ = Clock::now();
   auto it = results_.find(round);
-  if (it != results_.end() && it->second.arrived == static_cast<int>(reducers_.size())) {
+  if (it != results_.end() && it->second.arrived == static_cast<int>(plan_.shard_slices.size())) {
     Resume(round);
   }
 }
@@ -170,11 +184,19 @@ void TrainerActor::Result(int64_t round, int shard, rt::Tensor slice) {
                                 std::to_string(shard) + ", expected " +
                                 std::to_string(end - begin));
   }
+  // A result already used, or a second copy of one (a replaced reducer
+  // completes again the rounds whose contributions were re-sent to it).
+  if (round <= last_consumed_) return;
   Assembly& a = results_[round];
-  if (a.values.empty()) a.values.resize(x0_.size());
+  if (a.values.empty()) {
+    a.values.resize(x0_.size());
+    a.from_shard.assign(plan_.shard_slices.size(), false);
+  }
+  if (a.from_shard[shard]) return;
+  a.from_shard[shard] = true;
   std::copy(values.begin(), values.end(), a.values.begin() + static_cast<std::ptrdiff_t>(begin));
   ++a.arrived;
-  if (awaiting_ == round && a.arrived == static_cast<int>(reducers_.size())) Resume(round);
+  if (awaiting_ == round && a.arrived == static_cast<int>(plan_.shard_slices.size())) Resume(round);
 }
 
 void TrainerActor::Resume(int64_t round) {
@@ -183,6 +205,8 @@ void TrainerActor::Resume(int64_t round) {
   if (now > block_start_) context().RecordSpan("blocked", "wait round " + std::to_string(round),
                                                block_start_, now, {{"round", round}});
   awaiting_.reset();
+  last_consumed_ = round;
+  kept_.erase(kept_.begin(), kept_.lower_bound(round));
   auto node = results_.extract(round);
   std::vector<float>& result = node.mapped().values;
   switch (kind_) {
@@ -212,17 +236,45 @@ void TrainerActor::FinishOverlappedBoundary(int64_t round, const std::vector<flo
 
 void TrainerActor::SendSlices(int64_t round, std::span<const float> v, float lr) {
   const auto begin = Clock::now();
-  for (size_t j = 0; j < reducers_.size(); ++j) {
-    const auto [lo, hi] = plan_.shard_slices[j];
-    rt::Tensor t = rt::Tensor::CopyOf(v.subspan(lo, hi - lo));
-    round_.messages_out += 1;
-    round_.bytes_out += t.size_bytes();
-    total_bytes_out_ += t.size_bytes();
-    Check(reducers_[j].Tell(&ReducerActor::Contribute, round, worker_, std::move(t), lr),
-          "trainer " + std::to_string(worker_) + ": contribution to reducer " + std::to_string(j));
-  }
+  if (keep_sent_) kept_[round] = SentContribution{std::vector<float>(v.begin(), v.end()), lr};
+  for (size_t j = 0; j < reducers_.size(); ++j) SendSlice(j, round, v, lr);
   context().RecordSpan("send", "send round " + std::to_string(round), begin, Clock::now(),
                        {{"round", round}});
+}
+
+void TrainerActor::SendSlice(size_t shard, int64_t round, std::span<const float> v, float lr) {
+  const auto [lo, hi] = plan_.shard_slices[shard];
+  rt::Tensor t = rt::Tensor::CopyOf(v.subspan(lo, hi - lo));
+  round_.messages_out += 1;
+  round_.bytes_out += t.size_bytes();
+  total_bytes_out_ += t.size_bytes();
+  const rt::Status st = reducers_[shard].Tell(&ReducerActor::Contribute, round, worker_, std::move(t), lr);
+  const std::string what =
+      "trainer " + std::to_string(worker_) + ": contribution to reducer " + std::to_string(shard);
+  if (st.ok() || !keep_sent_) return Check(st, what);
+  if (st.error().code == rt::ErrorCode::kShutdown) return;  // this node is going down
+  // on_failure: continue: the reducer's node may be lost; the head re-creates
+  // the shard and this contribution is sent again (ReplaceReducer).
+  if (!warned_unreachable_[shard]) {
+    warned_unreachable_[shard] = true;
+    rt::Log().warn("{} of round {} not delivered ({}); kept until the shard is re-created", what,
+                   round, st.error().ToString());
+  }
+}
+
+void TrainerActor::ReplaceReducer(int shard, rt::ActorHandle<ReducerActor> reducer) {
+  if (shard < 0 || static_cast<size_t>(shard) >= plan_.shard_slices.size()) {
+    throw std::invalid_argument("trainer " + std::to_string(worker_) + ": replaced shard " +
+                                std::to_string(shard) + " out of range");
+  }
+  if (!started_ || finished_) return;
+  reducers_[shard] = std::move(reducer);
+  warned_unreachable_[shard] = false;
+  for (const auto& [round, sent] : kept_) {
+    SendSlice(static_cast<size_t>(shard), round, sent.values, sent.lr);
+  }
+  rt::Log().info("trainer {}: reducer {} replaced; {} kept contribution(s) sent again", worker_,
+                 shard, kept_.size());
 }
 
 void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
@@ -273,6 +325,8 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
   round_.round = round + 1;
   round_.start_s = SinceOrigin(now);
   if (IsOverlapped(kind_)) MaybeCheckpoint(round);
+  last_ended_ = round;
+  if (MaybePause(round)) return;
   if (!eval_gate_) ContinueAfter(round);
 }
 
@@ -289,12 +343,18 @@ void TrainerActor::EvalDone(int64_t round) {
   if (!eval_gate_ || last_eval_done_ < *eval_gate_ || finished_) return;
   eval_gate_.reset();
   context().RecordSpan("eval_wait", "wait for evaluation", eval_wait_start_, Clock::now());
+  if (paused_at_) return;  // Unpause goes on
   ContinueAfter(last_eval_sent_);
 }
 
 void TrainerActor::Finish(bool interrupted) {
   if (finished_) return;
   finished_ = true;
+  if (pause_promise_) {  // a rejoin waits for this trainer: it is past the last round
+    pause_promise_->Set(std::max(last_ended_, plan_.total_rounds));
+    pause_promise_.reset();
+    pause_after_.reset();
+  }
   FinishInfo info;
   info.worker = worker_;
   info.interrupted = interrupted;

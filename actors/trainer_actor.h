@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/algorithm_kind.h"
@@ -60,11 +61,40 @@ class TrainerActor : public rt::Actor {
   // previous one is done, so evaluation can never fall unboundedly behind.
   void EvalDone(int64_t round);
 
+  // Recovery under cluster.on_failure: continue (docs/CLUSTER.md).
+  // Reducer shard `shard` was re-created as `reducer`: contributions go there
+  // from now on, and the ones it may have lost are sent again. A trainer
+  // keeps the contributions of rounds whose results it has not yet used,
+  // and of the last one it used (another trainer may still need it).
+  void ReplaceReducer(int shard, rt::ActorHandle<ReducerActor> reducer);
+  // Pauses at the end of the first round >= `round` (right after its
+  // contribution is sent; for sync_sgd and local_sgd after its result is
+  // applied) and resolves with that round. A trainer that has finished, or
+  // reaches its last round, resolves with that round without pausing.
+  rt::Future<int64_t> PauseAfter(int64_t round);
+  // Goes on after PauseAfter.
+  void Unpause();
+  // REQUIRES: paused. Starts `target` (a new trainer for a worker that was
+  // lost) from a copy of this trainer's state at the paused round: model,
+  // optimiser and boundary state; the data shard stays the target's own.
+  bool SendStateTo(rt::ActorHandle<TrainerActor> target);
+  // The other end of SendStateTo: takes the state, wires the actor and
+  // starts training with round state.round + 1.
+  void Rejoin(TrainerState state, std::vector<rt::Tensor> arrays,
+              std::vector<rt::ActorHandle<ReducerActor>> reducers,
+              rt::ActorHandle<CoordinatorActor> coordinator, int64_t origin_unix_ns,
+              bool record_vectors);
+
  private:
   using Clock = std::chrono::steady_clock;
   struct Assembly {
     std::vector<float> values;
+    std::vector<bool> from_shard;
     int arrived = 0;
+  };
+  struct SentContribution {
+    std::vector<float> values;
+    float lr = 0;
   };
 
   int64_t RoundOfNextStep() const;
@@ -74,11 +104,23 @@ class TrainerActor : public rt::Actor {
   void Resume(int64_t round);
   void FinishOverlappedBoundary(int64_t round, const std::vector<float>& received);
   void SendSlices(int64_t round, std::span<const float> v, float lr);
+  void SendSlice(size_t shard, int64_t round, std::span<const float> v, float lr);
   void EndRound(int64_t round, const std::vector<float>* anchor);
   void ContinueAfter(int64_t round);
   void Finish(bool interrupted);
+  void Wire(std::vector<rt::ActorHandle<ReducerActor>> reducers,
+            rt::ActorHandle<CoordinatorActor> coordinator, int64_t origin_unix_ns,
+            bool record_vectors);
   // At a checkpoint round, sends the coordinator this trainer's state.
   void MaybeCheckpoint(int64_t round);
+  // This trainer's state (TrainerState and TrainerArray arrays) for round `round`.
+  std::pair<TrainerState, std::vector<rt::Tensor>> CaptureState(int64_t round);
+  // Model, optimiser, boundary state, sampler position and step of `st`
+  // (checks the arrays; `who` starts its error messages).
+  void TakeModelState(const TrainerState& st, const std::vector<rt::Tensor>& arrays,
+                      const std::string& who);
+  // At the end of round `round`: true if the trainer pauses there (PauseAfter).
+  bool MaybePause(int64_t round);
   void Probe(int64_t round, const char* what, std::span<const float> v);
   double SinceOrigin(Clock::time_point t) const;
 
@@ -108,6 +150,17 @@ class TrainerActor : public rt::Actor {
   std::optional<TrainerState> restored_;  // set by Restore until Start
 
   std::map<int64_t, Assembly> results_;
+  int64_t last_consumed_ = 0;  // the latest round whose result was used
+  // on_failure: continue only: contributions a replaced reducer may need.
+  bool keep_sent_ = false;
+  std::map<int64_t, SentContribution> kept_;
+  std::vector<bool> warned_unreachable_;
+  // PauseAfter: the round to pause after, the caller's promise, and where
+  // the trainer is paused now.
+  std::optional<int64_t> pause_after_;
+  std::optional<rt::Promise<int64_t>> pause_promise_;
+  std::optional<int64_t> paused_at_;
+  int64_t last_ended_ = 0;  // the latest round EndRound completed
   std::optional<int64_t> awaiting_;
   Clock::time_point block_start_;
 

@@ -85,6 +85,7 @@ nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::Experiment
           {"bytes_moved", s.bytes_moved},
           {"workers", workers},
           {"lost_shards", s.lost_shards},
+          {"recovery", s.recovery},
           {"config_path", context.config_path},
           {"overrides", context.overrides},
           {"config", SpecToJson(spec)},

@@ -75,5 +75,37 @@ TEST(SliceReducerTest, DroppedWorkerNoLongerAwaited) {
   EXPECT_EQ(r.Reduce(1), (std::vector<float>{2}));
 }
 
+// A worker that rejoins counts from its first round on: earlier rounds
+// complete without it, later ones wait for it.
+TEST(SliceReducerTest, ReadmittedWorkerCountsFromItsFirstRoundOn) {
+  SliceReducer r(ReduceOp::kMean, 2, std::vector<float>(1, 0.0f), 0.0);
+  r.DropWorker(1);
+  EXPECT_FALSE(r.Member(1));
+  r.Readmit(1, 5);
+  EXPECT_TRUE(r.Member(1));
+  EXPECT_EQ(r.live_workers(), 2);
+  EXPECT_FALSE(r.Counts(1, 4));
+  EXPECT_TRUE(r.Counts(1, 5));
+  EXPECT_TRUE(r.Add(4, 0, std::vector<float>{2}, 0.1f));
+  EXPECT_EQ(r.Reduce(4), (std::vector<float>{2}));
+  EXPECT_FALSE(r.Add(5, 0, std::vector<float>{2}, 0.1f));
+  EXPECT_TRUE(r.Add(5, 1, std::vector<float>{4}, 0.1f));
+  EXPECT_EQ(r.Reduce(5), (std::vector<float>{3}));
+  EXPECT_THROW(r.Readmit(2, 1), std::invalid_argument);
+}
+
+// Leftovers of earlier rounds (contributions re-sent to a replacement
+// reducer) are forgotten once a later round is complete.
+TEST(SliceReducerTest, DiscardBeforeForgetsRoundsThatCanNoLongerComplete) {
+  SliceReducer r(ReduceOp::kMean, 2, std::vector<float>(1, 0.0f), 0.0);
+  EXPECT_FALSE(r.Add(3, 1, std::vector<float>{1}, 0.1f));
+  EXPECT_FALSE(r.Add(4, 0, std::vector<float>{1}, 0.1f));
+  EXPECT_TRUE(r.Add(4, 1, std::vector<float>{3}, 0.1f));
+  EXPECT_EQ(r.Reduce(4), (std::vector<float>{2}));
+  r.DiscardBefore(4);
+  r.DropWorker(0);
+  EXPECT_TRUE(r.CompleteRounds().empty()) << "round 3 should have been forgotten";
+}
+
 }  // namespace
 }  // namespace olsgd::actors

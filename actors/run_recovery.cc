@@ -1,0 +1,183 @@
+#include "actors/run_recovery.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "actors/algorithm_kind.h"
+#include "actors/link_setup.h"
+#include "runtime/log.h"
+
+namespace olsgd::actors {
+namespace {
+
+bool Contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// The workers that are neither lost nor finished being replaced: every other.
+std::vector<int> LiveWorkers(const RecoveryContext& ctx) {
+  const std::vector<int> lost = ctx.collector.lost_workers();
+  std::vector<int> live;
+  for (int w = 0; w < ctx.spec.cluster.workers; ++w) {
+    if (!Contains(lost, w)) live.push_back(w);
+  }
+  return live;
+}
+
+// A spawned actor's name: its usual one (link rules and logs use it), or
+// none if the lost node's name is somehow still registered.
+template <class A, class... Args>
+rt::ActorHandle<A> SpawnNamed(rt::Runtime& runtime, rt::SpawnOptions options, Args&&... args) {
+  auto r = runtime.Spawn<A>(options, args...);
+  if (!r.ok() && r.error().code == rt::ErrorCode::kAlreadyExists) {
+    rt::Log().warn("name '{}' is still registered; starting its replacement without a name", options.name);
+    options.name.clear();
+    r = runtime.Spawn<A>(options, args...);
+  }
+  if (!r.ok()) {
+    throw std::runtime_error("cannot start a replacement " + options.name + ": " + r.error().ToString());
+  }
+  return std::move(r).value();
+}
+
+std::chrono::milliseconds WaitLimit(const ExperimentSpec& spec) {
+  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(spec.cluster.stall_timeout_s * 1000.0)));
+}
+
+}  // namespace
+
+std::string WhyReducersCannotBeRecreated(const ExperimentSpec& spec) {
+  const auto kind = ParseAlgorithm(spec.algorithm.name);
+  if (kind && ReduceOpFor(*kind, spec.algorithm.beta) == ReduceOp::kSlowMo) {
+    return "local_sgd with anchor momentum (algorithm.beta > 0) keeps its momentum only in the "
+           "reducer shards, so a lost shard cannot be re-created";
+  }
+  return "";
+}
+
+void RecreateReducers(RecoveryContext& ctx, const std::vector<int>& shards, const std::string& lost_node) {
+  const std::vector<int> lost = ctx.collector.lost_workers();
+  const std::vector<int> live = LiveWorkers(ctx);
+  for (int j : shards) {
+    auto reducer = SpawnNamed<ReducerActor>(
+        ctx.runtime, rt::SpawnOptions{.name = ReducerName(j), .restart = rt::RestartPolicy::StopOnFailure()},
+        ctx.spec.algorithm.name, ctx.spec.algorithm.beta, ctx.spec.cluster.workers, j);
+    // Start, DropWorkers and EnableCheckpoints reach the new (local) reducer
+    // before any trainer can know of it, so before any contribution.
+    const auto [lo, hi] = ctx.plan.shard_slices[static_cast<size_t>(j)];
+    const auto check = [&](const rt::Status& st) {
+      if (!st.ok()) throw std::runtime_error("cannot start the replacement " + ReducerName(j) + ": " + st.error().ToString());
+    };
+    check(reducer.Tell(&ReducerActor::Start, ctx.actors.trainers,
+                       rt::Tensor::CopyOf(std::span<const float>(ctx.x0).subspan(lo, hi - lo))));
+    if (!lost.empty()) check(reducer.Tell(&ReducerActor::DropWorkers, lost));
+    if (ctx.checkpoints != nullptr) {
+      check(reducer.Tell(&ReducerActor::EnableCheckpoints, ctx.actors.coordinator,
+                         ctx.spec.cluster.checkpoint_every_rounds, ctx.plan.total_rounds));
+    }
+    ctx.actors.reducers[static_cast<size_t>(j)] = reducer;
+    ctx.actors.watched.push_back(reducer.id());
+    ctx.placement.reducer_nodes[static_cast<size_t>(j)] = ctx.runtime.node_name();
+    for (int w : live) {
+      (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::ReplaceReducer, j, reducer);
+    }
+    const std::string what = ReducerName(j) + " of lost node '" + lost_node + "' re-created on node '" +
+                             ctx.runtime.node_name() + "'; " + std::to_string(live.size()) +
+                             " trainer(s) sent their kept contributions again";
+    rt::Log().warn("{}", what);
+    ctx.collector.OnRecovery(what);
+  }
+}
+
+bool CanTakeLostWorkers(const RecoveryContext& ctx, const rt::NodeInfo& node) {
+  if (node.id == ctx.runtime.node_id()) return false;
+  for (int w : LiveWorkers(ctx)) {
+    if (ctx.placement.trainer_nodes[static_cast<size_t>(w)] == node.name) return false;
+  }
+  return true;
+}
+
+std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
+  std::vector<int> take = ctx.collector.lost_workers();
+  if (take.empty()) return "";
+  take.resize(std::min(take.size(), static_cast<size_t>(std::max(node.slots, 1))));
+  const std::vector<int> live = LiveWorkers(ctx);
+  if (live.empty()) return "";
+  const auto limit = WaitLimit(ctx.spec);
+
+  // 1. The new trainers, on the new node (they load their data now, while
+  //    the others still train).
+  std::vector<rt::ActorHandle<TrainerActor>> fresh;
+  const std::string spec_json = ctx.spec_json;
+  for (int w : take) {
+    fresh.push_back(SpawnNamed<TrainerActor>(
+        ctx.runtime,
+        rt::SpawnOptions{.name = TrainerName(w), .node = node.name, .dedicated_thread = true,
+                         .restart = rt::RestartPolicy::StopOnFailure()},
+        spec_json, w));
+  }
+
+  // 2. Every live trainer pauses at one round boundary R: first each at its
+  //    next one, then the ones behind go on to the latest (at most one round
+  //    apart: nobody can use round r's result before all have sent round r).
+  const auto unpause = [&] {
+    for (int w : live) (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::Unpause);
+  };
+  const auto pause_after = [&](int w, int64_t round) -> int64_t {
+    auto r = ctx.actors.trainers[static_cast<size_t>(w)].Call(&TrainerActor::PauseAfter, round).Get(limit);
+    if (!r.ok()) {
+      unpause();
+      throw std::runtime_error("rejoin on node '" + node.name + "': " + TrainerName(w) +
+                               " did not pause at a round boundary: " + r.error().ToString());
+    }
+    return *r;
+  };
+  std::vector<int64_t> at(live.size());
+  for (size_t i = 0; i < live.size(); ++i) at[i] = pause_after(live[i], 1);
+  const int64_t boundary = *std::max_element(at.begin(), at.end());
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (at[i] < boundary) at[i] = pause_after(live[i], boundary);
+  }
+  if (boundary >= ctx.plan.total_rounds) {
+    unpause();
+    return "node '" + node.name + "' joined too late: the run is at its last round";
+  }
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (at[i] != boundary) {
+      unpause();
+      throw std::runtime_error("rejoin on node '" + node.name + "': " + TrainerName(live[i]) + " paused after round " +
+                               std::to_string(at[i]) + ", the others after " + std::to_string(boundary));
+    }
+  }
+
+  // 3. Readmit from round R + 1 (Call: in force before anyone goes on), then
+  //    copy a paused trainer's state into each new one.
+  const int64_t from = boundary + 1;
+  const int donor = live.front();
+  for (size_t n = 0; n < take.size(); ++n) {
+    const int w = take[n];
+    const auto must = [&](const rt::Result<bool>& r, const std::string& who) {
+      if (!r.ok()) {
+        throw std::runtime_error("rejoin of " + TrainerName(w) + " on node '" + node.name + "': " + who +
+                                 " did not take it back: " + r.error().ToString());
+      }
+    };
+    for (size_t j = 0; j < ctx.actors.reducers.size(); ++j) {
+      must(ctx.actors.reducers[j].Call(&ReducerActor::Readmit, w, fresh[n], from).Get(limit), ReducerName(static_cast<int>(j)));
+    }
+    must(ctx.actors.coordinator.Call(&CoordinatorActor::Readmit, w, fresh[n], from).Get(limit), "the coordinator");
+    must(ctx.actors.trainers[static_cast<size_t>(donor)].Call(&TrainerActor::SendStateTo, fresh[n]).Get(limit),
+         TrainerName(donor));
+    ctx.actors.trainers[static_cast<size_t>(w)] = fresh[n];
+    ctx.placement.trainer_nodes[static_cast<size_t>(w)] = node.name;
+    ctx.collector.OnWorkerRejoined(w, TrainerName(w) + " rejoined on node '" + node.name + "' from round " +
+                                          std::to_string(from) + " (state copied from " + TrainerName(donor) +
+                                          " after round " + std::to_string(boundary) + ")");
+  }
+  unpause();
+  std::string names;
+  for (int w : take) names += (names.empty() ? "" : ", ") + TrainerName(w);
+  return names + " rejoined on node '" + node.name + "' from round " + std::to_string(from);
+}
+
+}  // namespace olsgd::actors

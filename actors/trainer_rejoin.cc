@@ -1,0 +1,105 @@
+// TrainerActor's side of a restarted worker rejoining the run (on_failure:
+// continue; docs/CLUSTER.md, "A worker rejoins"). The head pauses every live
+// trainer at one round boundary R, readmits the new trainer to the reducers
+// and the coordinator from round R + 1, has one paused trainer copy its state
+// to the new one, and lets everyone go on. Kept apart from trainer_actor.cc,
+// which is about training.
+#include <algorithm>
+#include <stdexcept>
+
+#include "actors/coordinator_actor.h"
+#include "actors/reducer_actor.h"
+#include "actors/trainer_actor.h"
+#include "runtime/log.h"
+
+namespace olsgd::actors {
+
+rt::Future<int64_t> TrainerActor::PauseAfter(int64_t round) {
+  if (finished_) return rt::Future<int64_t>::Ready(std::max(last_ended_, plan_.total_rounds));
+  if (paused_at_ && *paused_at_ >= round) return rt::Future<int64_t>::Ready(*paused_at_);
+  if (!paused_at_ && eval_gate_ && last_ended_ >= round) {
+    // Stopped after last_ended_ for an evaluation: that is a boundary already.
+    paused_at_ = last_ended_;
+    return rt::Future<int64_t>::Ready(last_ended_);
+  }
+  pause_promise_.emplace();
+  pause_after_ = round;
+  rt::Future<int64_t> reply = pause_promise_->future();
+  if (paused_at_) {
+    // Paused too early: go on to `round` (the others are there already).
+    paused_at_.reset();
+    if (!eval_gate_) ContinueAfter(last_ended_);
+  }
+  return reply;
+}
+
+bool TrainerActor::MaybePause(int64_t round) {
+  if (!pause_after_ || round < *pause_after_) return false;
+  pause_after_.reset();
+  rt::Promise<int64_t> promise = std::move(*pause_promise_);
+  pause_promise_.reset();
+  promise.Set(round);
+  // The last round ends the run: nobody can rejoin it, so do not stop there.
+  if (round >= plan_.total_rounds) return false;
+  paused_at_ = round;
+  return true;
+}
+
+void TrainerActor::Unpause() {
+  pause_after_.reset();
+  pause_promise_.reset();
+  if (!paused_at_ || finished_) return;
+  paused_at_.reset();
+  if (!eval_gate_) ContinueAfter(last_ended_);
+}
+
+bool TrainerActor::SendStateTo(rt::ActorHandle<TrainerActor> target) {
+  if (!paused_at_) {
+    throw std::logic_error("trainer " + std::to_string(worker_) + ": SendStateTo while not paused");
+  }
+  auto [state, arrays] = CaptureState(*paused_at_);
+  // The run's origin on the system clock, for the target's own clocks.
+  const auto since_origin = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - origin_);
+  const int64_t origin_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch() - since_origin)
+                                     .count();
+  const rt::Status sent = target.Tell(&TrainerActor::Rejoin, state, std::move(arrays), reducers_,
+                                     coordinator_, origin_unix_ns, record_vectors_);
+  if (!sent.ok()) {
+    throw std::runtime_error("trainer " + std::to_string(worker_) +
+                             ": state for the rejoining trainer undeliverable: " + sent.error().ToString());
+  }
+  return true;
+}
+
+void TrainerActor::Rejoin(TrainerState st, std::vector<rt::Tensor> arrays,
+                          std::vector<rt::ActorHandle<ReducerActor>> reducers,
+                          rt::ActorHandle<CoordinatorActor> coordinator, int64_t origin_unix_ns,
+                          bool record_vectors) {
+  const std::string who = "trainer " + std::to_string(worker_) + ": rejoining after round " +
+                          std::to_string(st.round) + ": ";
+  const int64_t expected_step = st.round * tau_;
+  if (st.step != expected_step || st.round < 1 || st.round >= plan_.total_rounds) {
+    throw std::invalid_argument(who + "step " + std::to_string(st.step) + ", expected " +
+                                std::to_string(expected_step) + " of " +
+                                std::to_string(plan_.total_rounds) + " rounds");
+  }
+  // The donor's model, optimiser and boundary state; this worker's own data
+  // shard (at the same position: every worker draws the same number of
+  // samples per step) and its own straggler settings, from their start.
+  TakeModelState(st, arrays, who);
+  Wire(std::move(reducers), std::move(coordinator), origin_unix_ns, record_vectors);
+  // An overlapped trainer still needs result st.round (its next anchor);
+  // the others have used it already.
+  last_consumed_ = IsOverlapped(kind_) ? st.round - 1 : st.round;
+  results_.erase(results_.begin(), results_.upper_bound(last_consumed_));
+  last_ended_ = st.round;
+  round_ = RoundReport{};
+  round_.worker = worker_;
+  round_.round = st.round + 1;
+  round_.start_s = SinceOrigin(start_time_);
+  rt::Log().info("trainer {}: rejoined after round {}", worker_, st.round);
+  ScheduleStep();
+}
+
+}  // namespace olsgd::actors

@@ -1,0 +1,230 @@
+// Recovery under cluster.on_failure: continue, on a head and worker nodes in
+// this process (tcp loopback): a reducer shard on a lost node is re-created
+// on the head, and a worker process started after a loss takes the lost
+// trainer back at a round boundary.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <future>
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "actors/cluster_head.h"
+#include "actors/cluster_worker.h"
+#include "tests/actors/run_test_util.h"
+
+namespace olsgd::actors {
+namespace {
+
+using test_util::RunSpec;
+using test_util::TinySpec;
+
+class EvalHook : public RunObserver {
+ public:
+  explicit EvalHook(std::function<void(const EvalRecord&)> f) : f_(std::move(f)) {}
+  void OnEval(const EvalRecord& e) override { f_(e); }
+
+ private:
+  std::function<void(const EvalRecord&)> f_;
+};
+
+// A head on its own thread and worker nodes that can be started and stopped
+// while it runs.
+class TestCluster {
+ public:
+  TestCluster(ExperimentSpec spec, int wait_for, std::function<void(const EvalRecord&)> on_eval)
+      : spec_(std::move(spec)), hook_(std::move(on_eval)) {
+    spec_.cluster.mode = "head";
+    spec_.cluster.insecure = true;
+    spec_.cluster.wait_for_workers = wait_for;
+    spec_.cluster.join_timeout_s = 60;
+    HeadOptions head;
+    head.listen = "tcp://127.0.0.1:0";
+    head.say = [this](const std::string& line) {
+      const std::string prefix = "head: listening on ";
+      if (line.rfind(prefix, 0) == 0) {
+        std::call_once(said_, [&] {
+          address_.set_value(line.substr(prefix.size(), line.find(' ', prefix.size()) - prefix.size()));
+        });
+      }
+    };
+    head_ = std::async(std::launch::async, [this, head] { return RunOnCluster(spec_, hook_, RunOptions{}, head); });
+    addr_ = address_.get_future().get();
+  }
+
+  void AddWorker(const std::string& name) {
+    Worker& w = workers_.emplace_back();
+    w.name = name;
+    w.result = std::async(std::launch::async, [this, &w] {
+      WorkerNodeOptions o;
+      o.head = addr_;
+      o.name = w.name;
+      o.insecure = true;
+      o.heartbeat_s = 0.2;
+      o.failure_timeout_s = 1.5;
+      o.say = [](const std::string&) {};
+      return RunWorkerNode(o, &w.stop);
+    });
+  }
+  // The node leaves, as if its process were stopped.
+  void StopWorker(const std::string& name) {
+    for (Worker& w : workers_) {
+      if (w.name == name) w.stop = true;
+    }
+  }
+
+  // Waits until `flag` is set or the head's run has ended.
+  void WaitFor(const std::atomic<bool>& flag) {
+    while (!flag && head_.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready) {
+    }
+  }
+  RunOutcome Finish() { return head_.get(); }
+  int ExitCode(const std::string& name) {
+    for (Worker& w : workers_) {
+      if (w.name == name) return w.result.get().exit_code;
+    }
+    return -1;
+  }
+
+ private:
+  struct Worker {
+    std::string name;
+    std::atomic<bool> stop{false};
+    std::future<WorkerNodeResult> result;
+  };
+  ExperimentSpec spec_;
+  EvalHook hook_;
+  std::promise<std::string> address_;
+  std::once_flag said_;
+  std::string addr_;
+  std::future<RunOutcome> head_;
+  std::list<Worker> workers_;  // stable addresses
+};
+
+// Long enough that a loss at the first evaluation lands mid-run however fast
+// the machine is: every step of every worker takes at least 5 ms.
+ExperimentSpec RecoverySpec(const std::string& algorithm, int steps) {
+  ExperimentSpec spec = TinySpec(algorithm, 2);
+  spec.training.steps = steps;
+  StragglerSpec slow;
+  slow.pause = "bernoulli";
+  slow.pause_probability = 1.0;
+  slow.pause_ms = 5;
+  spec.injection.stragglers.push_back(slow);
+  spec.evaluation.every_rounds = 5;
+  spec.cluster.on_failure = "continue";
+  spec.cluster.heartbeat_s = 0.2;
+  spec.cluster.failure_timeout_s = 1.5;
+  return spec;
+}
+
+std::string Joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += "[" + x + "] ";
+  return s;
+}
+
+bool SameBits(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// Reducer shard 1 runs on node w1, which hosts no trainer. When w1 leaves,
+// the head re-creates the shard from the anchor state the trainers hold, the
+// trainers send their kept contributions again, and the run ends with the
+// very models of an uninterrupted run: nothing of the math was lost.
+TEST(ReducerRecoveryTest, ALostShardIsRecreatedOnTheHeadAndTheModelsMatchAnUninterruptedRun) {
+  for (const std::string alg : {"overlap_local_sgd", "sync_sgd"}) {
+    ExperimentSpec spec = RecoverySpec(alg, 400);
+    spec.algorithm.reducer_shards = 2;
+    spec.cluster.trainer_nodes = {"w0", "w0"};
+    spec.cluster.reducer_nodes = {"head", "w1"};
+    const RunOutcome uninterrupted = RunSpec(spec);
+    std::atomic<bool> stopped{false};
+    TestCluster cluster(spec, 2, [&](const EvalRecord&) { stopped = true; });
+    cluster.AddWorker("w0");
+    cluster.AddWorker("w1");
+    cluster.WaitFor(stopped);
+    cluster.StopWorker("w1");
+    const RunOutcome out = cluster.Finish();
+    ASSERT_EQ(out.summary.status, "completed") << alg << ": " << out.summary.failure;
+    EXPECT_TRUE(out.summary.lost_shards.empty()) << Joined(out.summary.lost_shards);
+    ASSERT_EQ(out.summary.recovery.size(), 1u) << Joined(out.summary.recovery);
+    EXPECT_NE(out.summary.recovery[0].find("reducer:1 of lost node 'w1' re-created on node 'head'"),
+              std::string::npos)
+        << out.summary.recovery[0];
+    ASSERT_EQ(out.final_models.size(), uninterrupted.final_models.size());
+    for (size_t w = 0; w < out.final_models.size(); ++w) {
+      EXPECT_TRUE(SameBits(out.final_models[w], uninterrupted.final_models[w]))
+          << alg << ": worker " << w << " differs from the uninterrupted run";
+    }
+    EXPECT_EQ(cluster.ExitCode("w0"), 0);
+    EXPECT_EQ(cluster.ExitCode("w1"), 130);
+  }
+}
+
+// local_sgd with anchor momentum keeps that momentum only in the reducer:
+// losing a shard cannot be recovered from the trainers, and the run says so.
+TEST(ReducerRecoveryTest, AnchorMomentumInTheReducerCannotBeRecreatedAndTheRunSaysWhy) {
+  ExperimentSpec spec = RecoverySpec("local_sgd", 400);
+  spec.algorithm.beta = 0.5;
+  spec.cluster.trainer_nodes = {"w0", "w0"};
+  spec.cluster.reducer_nodes = {"w1"};
+  std::atomic<bool> stopped{false};
+  TestCluster cluster(spec, 2, [&](const EvalRecord&) { stopped = true; });
+  cluster.AddWorker("w0");
+  cluster.AddWorker("w1");
+  cluster.WaitFor(stopped);
+  cluster.StopWorker("w1");
+  const RunOutcome out = cluster.Finish();
+  EXPECT_EQ(out.summary.status, "failed");
+  EXPECT_NE(out.summary.failure.find("node 'w1' lost"), std::string::npos) << out.summary.failure;
+  EXPECT_NE(out.summary.failure.find("anchor momentum"), std::string::npos) << out.summary.failure;
+}
+
+// Worker 1's node leaves at the first evaluation; a new worker process joins.
+// The head pauses the surviving trainer at a round boundary, starts trainer 1
+// on the new node from its state and readmits it from the next round, and the
+// run finishes with both workers. With sync_sgd every worker holds the same
+// model at every step, so the rejoined worker's final model must equal the
+// other's bit for bit: it started from the right state and took part in
+// every average after the rejoin.
+TEST(RejoinTest, ARestartedWorkerTakesTheLostTrainerBackAtARoundBoundary) {
+  for (const std::string alg : {"sync_sgd", "overlap_local_sgd"}) {
+    ExperimentSpec spec = RecoverySpec(alg, 1000);
+    spec.cluster.trainer_nodes = {"w0", "w1"};
+    std::atomic<bool> stopped{false};
+    TestCluster cluster(spec, 2, [&](const EvalRecord&) { stopped = true; });
+    cluster.AddWorker("w0");
+    cluster.AddWorker("w1");
+    cluster.WaitFor(stopped);
+    cluster.StopWorker("w1");
+    cluster.AddWorker("w1-restarted");
+    const RunOutcome out = cluster.Finish();
+    ASSERT_EQ(out.summary.status, "completed") << alg << ": " << out.summary.failure;
+    ASSERT_EQ(out.summary.recovery.size(), 1u) << alg << ": " << Joined(out.summary.recovery);
+    EXPECT_NE(out.summary.recovery[0].find("trainer:1 rejoined on node 'w1-restarted' from round "),
+              std::string::npos)
+        << out.summary.recovery[0];
+    ASSERT_EQ(out.summary.lost_shards.size(), 1u) << Joined(out.summary.lost_shards);
+    // Both workers ran to the end.
+    ASSERT_EQ(out.summary.workers.size(), 2u);
+    ASSERT_EQ(out.final_models.size(), 2u);
+    ASSERT_FALSE(out.final_models[1].empty());
+    EXPECT_EQ(out.summary.iterations, 1000);
+    ASSERT_FALSE(out.evals.empty());
+    EXPECT_EQ(out.evals.back().workers.size(), 2u) << alg << ": the last evaluation left a worker out";
+    if (alg == "sync_sgd") {
+      EXPECT_TRUE(SameBits(out.final_models[0], out.final_models[1]))
+          << "the rejoined worker's model differs from the other's";
+    }
+    EXPECT_EQ(cluster.ExitCode("w0"), 0);
+    EXPECT_EQ(cluster.ExitCode("w1"), 130);
+    EXPECT_EQ(cluster.ExitCode("w1-restarted"), 0);
+  }
+}
+
+}  // namespace
+}  // namespace olsgd::actors
