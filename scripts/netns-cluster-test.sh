@@ -10,14 +10,17 @@
 #   (c) on_failure=abort: kill -9 of the worker in h3 makes the head exit 1,
 #       name the lost node, write a checkpoint; the other worker exits too;
 #   (d) on_failure=continue: the same kill; the head completes (exit 0) and
-#       summary.json names what was lost.
+#       summary.json names what was lost;
+#   (e) on_failure=continue, then the killed worker is started again in h3:
+#       it takes its trainer back at a round boundary, the head completes
+#       with both workers and summary.json's recovery says so.
 #
 # Usage: scripts/netns-cluster-test.sh [OLSGD_BINARY]   (default build/olsgd)
 # Needs root, iproute2 (`ip netns`), tc and python3; otherwise it prints one
 # "netns-cluster-test: SKIP (...)" line and exits 0. Exit 1 if a check fails,
 # 2 on a usage error. NETNS_KEEP=1 keeps the work folder (logs, run outputs);
 # it is kept anyway when a check fails. NETNS_CASES="c d" runs only some
-# checks (default "a b c d"); NETNS_KILL_SIGNAL=TERM (a diagnostic) stops
+# checks (default "a b c d e"); NETNS_KILL_SIGNAL=TERM (a diagnostic) stops
 # the h3 worker cleanly instead of kill -9. docs/CLUSTER.md describes it.
 set -uo pipefail
 
@@ -36,7 +39,7 @@ NET_CHECK="$PWD/scripts/netns/net_check.py"
 CLUSTER_CONFIG="$PWD/config/tests/netns_cluster.yaml"
 FAILURE_CONFIG="$PWD/config/tests/netns_failure.yaml"
 HEAD_IP="${SUBNET}.1"
-CASES="${NETNS_CASES:-a b c d}"  # a and b run together (their blocked shares are compared)
+CASES="${NETNS_CASES:-a b c d e}"  # a and b run together (their blocked shares are compared)
 RUN_TIMEOUT_S=120   # any head or worker process; nothing can hang CI
 LOST_BOUND_S=30     # kill of a worker -> head exit, under abort
 # The failure checks crash the worker (KILL). NETNS_KILL_SIGNAL=TERM makes it
@@ -169,12 +172,18 @@ start_cluster() {
     "${HEAD_SECURITY[@]}" "$@" >"$WORK/logs/$case-head.out" 2>"$WORK/logs/$case-head.err" &
   HEAD_PID=$!
   sleep 0.5
-  for host in h2 h3; do
-    ip netns exec "$(ns_name "$host")" timeout -k 5 "$RUN_TIMEOUT_S" "$OLSGD" worker --head "tcp://$HEAD_IP:$port" \
-      --slots 1 --name "olsgd-$host" --listen "tcp://$(host_ip "$host"):0" \
-      "${WORKER_SECURITY[@]}" >"$WORK/logs/$case-$host.out" 2>"$WORK/logs/$case-$host.err" &
-    if [[ "$host" == h2 ]]; then W2_PID=$!; else W3_PID=$!; fi
-  done
+  start_worker h2 "$port" "$case-h2"
+  W2_PID=$!
+  start_worker h3 "$port" "$case-h3"
+  W3_PID=$!
+}
+# start_worker HOST PORT LOG: an `olsgd worker` in HOST's namespace, in the
+# background ($! is its `timeout` wrapper); logs go to logs/LOG.{out,err}.
+start_worker() {
+  local host="$1" port="$2" log="$3"
+  ip netns exec "$(ns_name "$host")" timeout -k 5 "$RUN_TIMEOUT_S" "$OLSGD" worker --head "tcp://$HEAD_IP:$port" \
+    --slots 1 --name "olsgd-$host" --listen "tcp://$(host_ip "$host"):0" \
+    "${WORKER_SECURITY[@]}" >"$WORK/logs/$log.out" 2>"$WORK/logs/$log.err" &
 }
 # Ends a case's processes early (a check already failed): TERM to the
 # `timeout` wrappers, which pass it on to olsgd.
@@ -367,6 +376,64 @@ PY
 
 [[ " $CASES " != *" c "* ]] || failure_run c-abort abort 5603
 [[ " $CASES " != *" d "* ]] || failure_run d-continue continue 5604
+
+# (e) on_failure=continue, and the killed worker is started again in h3 once
+# the head has reported the loss: it must take its trainer back.
+rejoin_run() {  # rejoin_run CASE PORT
+  local case="$1" port="$2" detected t0 head_rc w2_rc w3_rc problems="" recovery workers
+  start_cluster "$case" "$FAILURE_CONFIG" "$port" --set "cluster.on_failure=continue"
+  if ! wait_until_training; then
+    result FAIL "$case" "the run never started training (no evaluations in metrics.csv)"
+    log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err" "$WORK/logs/$case-h3.err"
+    stop_cluster
+    return
+  fi
+  sleep 1
+  { kill_worker_h3; wait_rc "$W3_PID"; } 2>/dev/null
+  [[ -n "$KILLED" ]] || problems+="; no olsgd process found in h3 to kill"
+  t0=$(now)
+  detected=timeout
+  while kill -0 "$HEAD_PID" 2>/dev/null; do
+    if grep -q "node 'olsgd-h3' lost" "$WORK/logs/$case-head.err" 2>/dev/null; then
+      detected=$(elapsed "$t0" "$(now)")
+      break
+    fi
+    awk -v e="$(elapsed "$t0" "$(now)")" -v b="$LOST_BOUND_S" 'BEGIN { exit !(e > b) }' && break
+    sleep 0.05
+  done
+  [[ "$detected" != timeout ]] || problems+="; the head did not report the loss within ${LOST_BOUND_S} s"
+  start_worker h3 "$port" "$case-h3-restarted"
+  W3_PID=$!
+  wait_exit "$HEAD_PID" "$RUN_TIMEOUT_S"
+  [[ "$TOOK" != timeout ]] || kill -TERM "$HEAD_PID"
+  wait_rc "$HEAD_PID"
+  head_rc=$RC
+  wait_exit "$W2_PID" 30
+  [[ "$TOOK" != timeout ]] || kill -TERM "$W2_PID"
+  wait_rc "$W2_PID"
+  w2_rc=$RC
+  wait_exit "$W3_PID" 30
+  [[ "$TOOK" != timeout ]] || kill -TERM "$W3_PID"
+  wait_rc "$W3_PID"
+  w3_rc=$RC
+  [[ "$head_rc" == 0 ]] || problems+="; head $(describe_rc "$head_rc"), want exit 0"
+  [[ "$w2_rc" == 0 ]] || problems+="; h2 worker $(describe_rc "$w2_rc"), want exit 0"
+  [[ "$w3_rc" == 0 ]] || problems+="; restarted h3 worker $(describe_rc "$w3_rc"), want exit 0"
+  recovery=$(summary_field "$OUT" recovery)
+  workers=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("workers", [])))' \
+    "$OUT/summary.json" 2>/dev/null)
+  [[ "$recovery" == *"rejoined on node 'olsgd-h3'"* ]] ||
+    problems+="; summary.json recovery does not say the trainer rejoined on olsgd-h3: ${recovery:-none}"
+  [[ "$workers" == 2 ]] || problems+="; summary.json lists ${workers:-no} workers, want 2"
+  if [[ -z "$problems" ]]; then
+    result PASS "$case" "kill -$KILL_SIGNAL of the h3 worker, loss reported after ${detected} s, worker restarted: head, h2 and h3 exit 0; recovery: ${recovery}"
+  else
+    result FAIL "$case" "on_failure=continue with a restarted worker: ${problems#; }"
+    log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err" "$WORK/logs/$case-h3-restarted.err"
+  fi
+}
+
+[[ " $CASES " != *" e "* ]] || rejoin_run e-rejoin 5605
 
 # --- summary ----------------------------------------------------------------
 echo "$TAG: summary: $((${#RESULTS[@]} - FAILED)) passed, $FAILED failed (transport: $TRANSPORT; worker killed with SIG$KILL_SIGNAL)"

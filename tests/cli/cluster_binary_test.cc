@@ -181,6 +181,46 @@ TEST(ClusterBinary, KilledWorkerUnderContinueFinishesWithTheOtherWorker) {
   std::printf("[ measured ] kill -9 to the end of the run (continue): %.2f s\n", seconds);
 }
 
+// Under on_failure: continue, a worker process started again after a kill -9
+// (same name, as a supervisor would restart it) takes its lost trainer back
+// at a round boundary, and the run ends with both workers.
+TEST(ClusterBinary, KilledWorkerRestartedUnderContinueRejoinsTheRun) {
+  TempDir dir;
+  auto [head, addr] = StartHead(dir, "config/tests/long_synthetic.yaml",
+                                {"cluster.wait_for_workers=2", "cluster.on_failure=continue",
+                                 "cluster.heartbeat_s=0.2", "cluster.failure_timeout_s=1.5",
+                                 "training.steps=20000", "evaluation.every_rounds=50"});
+  ASSERT_FALSE(addr.empty());
+  const pid_t w0 = StartWorker(dir, addr, "w0");
+  const pid_t w1 = StartWorker(dir, addr, "w1");
+  auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (ReadLines(dir / "run/metrics.csv").size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_GE(ReadLines(dir / "run/metrics.csv").size(), 2u) << ReadFile(dir / "head.err");
+  kill(w1, SIGKILL);
+  const auto killed = std::chrono::steady_clock::now();
+  EXPECT_EQ(testing::WaitProcess(w1, 10s), 128 + SIGKILL);
+  // Restart it once the head has noticed the loss.
+  deadline = std::chrono::steady_clock::now() + 30s;
+  while (ReadFile(dir / "head.err").find("node 'w1' lost") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  const double detected = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  const pid_t again = StartWorker(dir, addr, "w1");
+  EXPECT_EQ(testing::WaitProcess(head, 300s), 0) << ReadFile(dir / "head.err");
+  EXPECT_EQ(testing::WaitProcess(w0, 60s), 0) << ReadFile(dir / "w0.err");
+  EXPECT_EQ(testing::WaitProcess(again, 60s), 0) << ReadFile(dir / "w1.err");
+  const auto summary = nlohmann::json::parse(ReadFile(dir / "run/summary.json"));
+  EXPECT_EQ(summary["status"], "completed");
+  ASSERT_EQ(summary["recovery"].size(), 1u) << summary.dump();
+  const std::string rejoined = summary["recovery"][0].get<std::string>();
+  EXPECT_NE(rejoined.find("rejoined on node 'w1' from round "), std::string::npos) << rejoined;
+  EXPECT_EQ(summary["workers"].size(), 2u) << "both workers ran to the end";
+  std::printf("[ measured ] kill -9 to loss detected %.2f s; %s\n", detected, rejoined.c_str());
+}
+
 // A head run aborted by a lost worker continues with `olsgd head --resume`
 // on new workers, and ends with the same evaluations, bit for bit, as one
 // uninterrupted embedded run of the same config.
