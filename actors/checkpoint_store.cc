@@ -13,6 +13,20 @@ CheckpointStore::CheckpointStore(ExperimentSpec spec, std::string dir, int keep)
       keep_(std::max(keep, 1)) {}
 
 CheckpointStore::Pending& CheckpointStore::PendingFor(int64_t round) {
+  // Parts of one round arrive within a round or two of each other. Many
+  // incomplete rounds mean a part will never come (a worker lost under
+  // on_failure: continue): forget the oldest rather than hold every copy.
+  constexpr size_t kMaxPending = 8;
+  if (pending_.size() >= kMaxPending && pending_.count(round) == 0) {
+    if (!warned_incomplete_) {
+      warned_incomplete_ = true;
+      spdlog::warn("checkpoint of round {} will not complete: {} of its {} parts arrived (a lost "
+                   "worker's part never comes); incomplete checkpoints are dropped from now on",
+                   pending_.begin()->first, pending_.begin()->second.arrived,
+                   spec_.cluster.workers + spec_.algorithm.reducer_shards);
+    }
+    pending_.erase(pending_.begin());
+  }
   Pending& p = pending_[round];
   if (p.ckpt.trainers.empty()) {
     p.ckpt.round = round;

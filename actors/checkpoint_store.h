@@ -78,6 +78,7 @@ class CheckpointStore {
   const int keep_;
   mutable std::mutex mu_;
   std::map<int64_t, Pending> pending_;
+  bool warned_incomplete_ = false;
   std::shared_ptr<const Checkpoint> latest_;
   bool latest_on_disk_ = false;
   Stats stats_;

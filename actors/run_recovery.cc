@@ -107,14 +107,19 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
 
   // 1. The new trainers, on the new node (they load their data now, while
   //    the others still train).
+  //    Until the readmission, a failure leaves the run as it was: it is
+  //    reported and the run goes on without the node.
   std::vector<rt::ActorHandle<TrainerActor>> fresh;
-  const std::string spec_json = ctx.spec_json;
-  for (int w : take) {
-    fresh.push_back(SpawnNamed<TrainerActor>(
-        ctx.runtime,
-        rt::SpawnOptions{.name = TrainerName(w), .node = node.name, .dedicated_thread = true,
-                         .restart = rt::RestartPolicy::StopOnFailure()},
-        spec_json, w));
+  try {
+    for (int w : take) {
+      fresh.push_back(SpawnNamed<TrainerActor>(
+          ctx.runtime,
+          rt::SpawnOptions{.name = TrainerName(w), .node = node.name, .dedicated_thread = true,
+                           .restart = rt::RestartPolicy::StopOnFailure()},
+          ctx.spec_json, w));
+    }
+  } catch (const std::exception& e) {
+    return "node '" + node.name + "' cannot take lost workers: " + e.what();
   }
 
   // 2. Every live trainer pauses at one round boundary R: first each at its
@@ -123,31 +128,30 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
   const auto unpause = [&] {
     for (int w : live) (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::Unpause);
   };
+  std::string refused;
   const auto pause_after = [&](int w, int64_t round) -> int64_t {
     auto r = ctx.actors.trainers[static_cast<size_t>(w)].Call(&TrainerActor::PauseAfter, round).Get(limit);
-    if (!r.ok()) {
-      unpause();
-      throw std::runtime_error("rejoin on node '" + node.name + "': " + TrainerName(w) +
-                               " did not pause at a round boundary: " + r.error().ToString());
+    if (!r.ok() && refused.empty()) {
+      refused = TrainerName(w) + " did not pause at a round boundary: " + r.error().ToString();
     }
-    return *r;
+    return r.ok() ? *r : -1;
   };
   std::vector<int64_t> at(live.size());
-  for (size_t i = 0; i < live.size(); ++i) at[i] = pause_after(live[i], 1);
+  for (size_t i = 0; i < live.size() && refused.empty(); ++i) at[i] = pause_after(live[i], 1);
   const int64_t boundary = *std::max_element(at.begin(), at.end());
-  for (size_t i = 0; i < live.size(); ++i) {
+  for (size_t i = 0; i < live.size() && refused.empty(); ++i) {
     if (at[i] < boundary) at[i] = pause_after(live[i], boundary);
   }
-  if (boundary >= ctx.plan.total_rounds) {
-    unpause();
-    return "node '" + node.name + "' joined too late: the run is at its last round";
-  }
-  for (size_t i = 0; i < live.size(); ++i) {
+  for (size_t i = 0; i < live.size() && refused.empty(); ++i) {
     if (at[i] != boundary) {
-      unpause();
-      throw std::runtime_error("rejoin on node '" + node.name + "': " + TrainerName(live[i]) + " paused after round " +
-                               std::to_string(at[i]) + ", the others after " + std::to_string(boundary));
+      refused = TrainerName(live[i]) + " paused after round " + std::to_string(at[i]) + ", the others after " +
+                std::to_string(boundary);
     }
+  }
+  if (refused.empty() && boundary >= ctx.plan.total_rounds) refused = "the run is at its last round";
+  if (!refused.empty()) {
+    unpause();
+    return "node '" + node.name + "' did not take lost workers: " + refused;
   }
 
   // 3. Readmit from round R + 1 (Call: in force before anyone goes on), then

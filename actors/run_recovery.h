@@ -50,8 +50,11 @@ bool CanTakeLostWorkers(const RecoveryContext& ctx, const rt::NodeInfo& node);
 // trainers there, pauses every live trainer at one round boundary R,
 // readmits the new trainers to the reducers and the coordinator from round
 // R + 1, copies a live trainer's state to each, and lets everyone go on.
-// Returns what happened, for the user; throws std::runtime_error if the run
-// cannot go on consistently (it was paused and could not be resumed).
+// Returns what happened, for the user, also when the node could not take
+// them (it cannot start trainers, a trainer did not pause within
+// cluster.stall_timeout_s, the run is at its last round): the run then goes
+// on as before. Throws std::runtime_error only if a step after the
+// readmission fails, when the run cannot go on consistently.
 std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node);
 
 }  // namespace olsgd::actors

@@ -173,4 +173,34 @@ TEST_F(CheckpointErrorsTest, StoreAssemblesPartsAndForcesAWrite) {
 }
 
 }  // namespace
+// A worker lost under on_failure: continue never sends its part: the store
+// keeps only a bounded number of incomplete rounds, and a round whose parts
+// do all come still completes.
+TEST_F(CheckpointErrorsTest, StoreBoundsIncompleteRounds) {
+  const ExperimentSpec spec = Spec();
+  const Checkpoint disk = LoadCheckpoint(*dir_ / "ck", spec);
+  CheckpointStore store(spec, "");
+  // Rounds 1..20 get every part but worker 0's.
+  for (int64_t round = 1; round <= 20; ++round) {
+    for (size_t w = 1; w < disk.trainers.size(); ++w) {
+      TrainerPart t = disk.trainers[w];
+      t.state.round = round;
+      EXPECT_FALSE(store.AddTrainerPart(t));
+    }
+    for (const ReducerPart& r : disk.reducers) {
+      ReducerPart part = r;
+      part.state.round = round;
+      EXPECT_FALSE(store.AddReducerPart(part));
+    }
+  }
+  // Round 20 is still held: its last part completes it.
+  TrainerPart last = disk.trainers[0];
+  last.state.round = 20;
+  EXPECT_EQ(store.AddTrainerPart(last), std::optional<int64_t>(20));
+  // Round 1 was dropped long ago: its last part starts it afresh.
+  TrainerPart first = disk.trainers[0];
+  first.state.round = 1;
+  EXPECT_FALSE(store.AddTrainerPart(first));
+}
+
 }  // namespace olsgd::actors
