@@ -16,7 +16,7 @@ struct RunActors {
   rt::ActorHandle<CoordinatorActor> coordinator;
   std::vector<rt::ActorHandle<ReducerActor>> reducers;  // by shard
   std::vector<rt::ActorHandle<TrainerActor>> trainers;  // by worker
-  std::vector<rt::ActorId> watched;  // local ones: a failure ends the run
+  std::vector<rt::ActorId> watched;                     // local ones: a failure ends the run
 };
 
 }  // namespace olsgd::actors

@@ -12,7 +12,9 @@
 namespace olsgd::actors {
 namespace {
 
-bool Contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool Contains(const std::vector<int>& v, int x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 // The workers that are neither lost nor finished being replaced: every other.
 std::vector<int> LiveWorkers(const RecoveryContext& ctx) {
@@ -30,18 +32,21 @@ template <class A, class... Args>
 rt::ActorHandle<A> SpawnNamed(rt::Runtime& runtime, rt::SpawnOptions options, Args&&... args) {
   auto r = runtime.Spawn<A>(options, args...);
   if (!r.ok() && r.error().code == rt::ErrorCode::kAlreadyExists) {
-    rt::Log().warn("name '{}' is still registered; starting its replacement without a name", options.name);
+    rt::Log().warn("name '{}' is still registered; starting its replacement without a name",
+                   options.name);
     options.name.clear();
     r = runtime.Spawn<A>(options, args...);
   }
   if (!r.ok()) {
-    throw std::runtime_error("cannot start a replacement " + options.name + ": " + r.error().ToString());
+    throw std::runtime_error("cannot start a replacement " + options.name + ": " +
+                             r.error().ToString());
   }
   return std::move(r).value();
 }
 
 std::chrono::milliseconds WaitLimit(const ExperimentSpec& spec) {
-  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(spec.cluster.stall_timeout_s * 1000.0)));
+  return std::chrono::milliseconds(
+      static_cast<int64_t>(std::llround(spec.cluster.stall_timeout_s * 1000.0)));
 }
 
 }  // namespace
@@ -55,18 +60,22 @@ std::string WhyReducersCannotBeRecreated(const ExperimentSpec& spec) {
   return "";
 }
 
-void RecreateReducers(RecoveryContext& ctx, const std::vector<int>& shards, const std::string& lost_node) {
+void RecreateReducers(RecoveryContext& ctx, const std::vector<int>& shards,
+                      const std::string& lost_node) {
   const std::vector<int> lost = ctx.collector.lost_workers();
   const std::vector<int> live = LiveWorkers(ctx);
   for (int j : shards) {
     auto reducer = SpawnNamed<ReducerActor>(
-        ctx.runtime, rt::SpawnOptions{.name = ReducerName(j), .restart = rt::RestartPolicy::StopOnFailure()},
+        ctx.runtime,
+        rt::SpawnOptions{.name = ReducerName(j), .restart = rt::RestartPolicy::StopOnFailure()},
         ctx.spec.algorithm.name, ctx.spec.algorithm.beta, ctx.spec.cluster.workers, j);
     // Start, DropWorkers and EnableCheckpoints reach the new (local) reducer
     // before any trainer can know of it, so before any contribution.
     const auto [lo, hi] = ctx.plan.shard_slices[static_cast<size_t>(j)];
     const auto check = [&](const rt::Status& st) {
-      if (!st.ok()) throw std::runtime_error("cannot start the replacement " + ReducerName(j) + ": " + st.error().ToString());
+      if (!st.ok())
+        throw std::runtime_error("cannot start the replacement " + ReducerName(j) + ": " +
+                                 st.error().ToString());
     };
     check(reducer.Tell(&ReducerActor::Start, ctx.actors.trainers,
                        rt::Tensor::CopyOf(std::span<const float>(ctx.x0).subspan(lo, hi - lo))));
@@ -79,10 +88,12 @@ void RecreateReducers(RecoveryContext& ctx, const std::vector<int>& shards, cons
     ctx.actors.watched.push_back(reducer.id());
     ctx.placement.reducer_nodes[static_cast<size_t>(j)] = ctx.runtime.node_name();
     for (int w : live) {
-      (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::ReplaceReducer, j, reducer);
+      (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::ReplaceReducer, j,
+                                                             reducer);
     }
-    const std::string what = ReducerName(j) + " of lost node '" + lost_node + "' re-created on node '" +
-                             ctx.runtime.node_name() + "'; " + std::to_string(live.size()) +
+    const std::string what = ReducerName(j) + " of lost node '" + lost_node +
+                             "' re-created on node '" + ctx.runtime.node_name() + "'; " +
+                             std::to_string(live.size()) +
                              " trainer(s) sent their kept contributions again";
     rt::Log().warn("{}", what);
     ctx.collector.OnRecovery(what);
@@ -112,11 +123,13 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
   std::vector<rt::ActorHandle<TrainerActor>> fresh;
   try {
     for (int w : take) {
-      fresh.push_back(SpawnNamed<TrainerActor>(
-          ctx.runtime,
-          rt::SpawnOptions{.name = TrainerName(w), .node = node.name, .dedicated_thread = true,
-                           .restart = rt::RestartPolicy::StopOnFailure()},
-          ctx.spec_json, w));
+      fresh.push_back(
+          SpawnNamed<TrainerActor>(ctx.runtime,
+                                   rt::SpawnOptions{.name = TrainerName(w),
+                                                    .node = node.name,
+                                                    .dedicated_thread = true,
+                                                    .restart = rt::RestartPolicy::StopOnFailure()},
+                                   ctx.spec_json, w));
     }
   } catch (const std::exception& e) {
     return "node '" + node.name + "' cannot take lost workers: " + e.what();
@@ -126,11 +139,14 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
   //    next one, then the ones behind go on to the latest (at most one round
   //    apart: nobody can use round r's result before all have sent round r).
   const auto unpause = [&] {
-    for (int w : live) (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::Unpause);
+    for (int w : live)
+      (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::Unpause);
   };
   std::string refused;
   const auto pause_after = [&](int w, int64_t round) -> int64_t {
-    auto r = ctx.actors.trainers[static_cast<size_t>(w)].Call(&TrainerActor::PauseAfter, round).Get(limit);
+    auto r = ctx.actors.trainers[static_cast<size_t>(w)]
+                 .Call(&TrainerActor::PauseAfter, round)
+                 .Get(limit);
     if (!r.ok() && refused.empty()) {
       refused = TrainerName(w) + " did not pause at a round boundary: " + r.error().ToString();
     }
@@ -144,11 +160,12 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
   }
   for (size_t i = 0; i < live.size() && refused.empty(); ++i) {
     if (at[i] != boundary) {
-      refused = TrainerName(live[i]) + " paused after round " + std::to_string(at[i]) + ", the others after " +
-                std::to_string(boundary);
+      refused = TrainerName(live[i]) + " paused after round " + std::to_string(at[i]) +
+                ", the others after " + std::to_string(boundary);
     }
   }
-  if (refused.empty() && boundary >= ctx.plan.total_rounds) refused = "the run is at its last round";
+  if (refused.empty() && boundary >= ctx.plan.total_rounds)
+    refused = "the run is at its last round";
   if (!refused.empty()) {
     unpause();
     return "node '" + node.name + "' did not take lost workers: " + refused;
@@ -162,20 +179,25 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
     const int w = take[n];
     const auto must = [&](const rt::Result<bool>& r, const std::string& who) {
       if (!r.ok()) {
-        throw std::runtime_error("rejoin of " + TrainerName(w) + " on node '" + node.name + "': " + who +
-                                 " did not take it back: " + r.error().ToString());
+        throw std::runtime_error("rejoin of " + TrainerName(w) + " on node '" + node.name +
+                                 "': " + who + " did not take it back: " + r.error().ToString());
       }
     };
     for (size_t j = 0; j < ctx.actors.reducers.size(); ++j) {
-      must(ctx.actors.reducers[j].Call(&ReducerActor::Readmit, w, fresh[n], from).Get(limit), ReducerName(static_cast<int>(j)));
+      must(ctx.actors.reducers[j].Call(&ReducerActor::Readmit, w, fresh[n], from).Get(limit),
+           ReducerName(static_cast<int>(j)));
     }
-    must(ctx.actors.coordinator.Call(&CoordinatorActor::Readmit, w, fresh[n], from).Get(limit), "the coordinator");
-    must(ctx.actors.trainers[static_cast<size_t>(donor)].Call(&TrainerActor::SendStateTo, fresh[n]).Get(limit),
+    must(ctx.actors.coordinator.Call(&CoordinatorActor::Readmit, w, fresh[n], from).Get(limit),
+         "the coordinator");
+    must(ctx.actors.trainers[static_cast<size_t>(donor)]
+             .Call(&TrainerActor::SendStateTo, fresh[n])
+             .Get(limit),
          TrainerName(donor));
     ctx.actors.trainers[static_cast<size_t>(w)] = fresh[n];
     ctx.placement.trainer_nodes[static_cast<size_t>(w)] = node.name;
-    ctx.collector.OnWorkerRejoined(w, TrainerName(w) + " rejoined on node '" + node.name + "' from round " +
-                                          std::to_string(from) + " (state copied from " + TrainerName(donor) +
+    ctx.collector.OnWorkerRejoined(w, TrainerName(w) + " rejoined on node '" + node.name +
+                                          "' from round " + std::to_string(from) +
+                                          " (state copied from " + TrainerName(donor) +
                                           " after round " + std::to_string(boundary) + ")");
   }
   unpause();

@@ -59,15 +59,18 @@ bool TrainerActor::SendStateTo(rt::ActorHandle<TrainerActor> target) {
   }
   auto [state, arrays] = CaptureState(*paused_at_);
   // The run's origin on the system clock, for the target's own clocks.
-  const auto since_origin = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - origin_);
-  const int64_t origin_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch() - since_origin)
-                                     .count();
+  const auto since_origin =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - origin_);
+  const int64_t origin_unix_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(
+          std::chrono::system_clock::now().time_since_epoch() - since_origin)
+          .count();
   const rt::Status sent = target.Tell(&TrainerActor::Rejoin, state, std::move(arrays), reducers_,
-                                     coordinator_, origin_unix_ns, record_vectors_);
+                                      coordinator_, origin_unix_ns, record_vectors_);
   if (!sent.ok()) {
-    throw std::runtime_error("trainer " + std::to_string(worker_) +
-                             ": state for the rejoining trainer undeliverable: " + sent.error().ToString());
+    throw std::runtime_error(
+        "trainer " + std::to_string(worker_) +
+        ": state for the rejoining trainer undeliverable: " + sent.error().ToString());
   }
   return true;
 }

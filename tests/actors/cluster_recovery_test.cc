@@ -47,11 +47,13 @@ class TestCluster {
       const std::string prefix = "head: listening on ";
       if (line.rfind(prefix, 0) == 0) {
         std::call_once(said_, [&] {
-          address_.set_value(line.substr(prefix.size(), line.find(' ', prefix.size()) - prefix.size()));
+          address_.set_value(
+              line.substr(prefix.size(), line.find(' ', prefix.size()) - prefix.size()));
         });
       }
     };
-    head_ = std::async(std::launch::async, [this, head] { return RunOnCluster(spec_, hook_, RunOptions{}, head); });
+    head_ = std::async(std::launch::async,
+                       [this, head] { return RunOnCluster(spec_, hook_, RunOptions{}, head); });
     addr_ = address_.get_future().get();
   }
 
@@ -215,7 +217,8 @@ TEST(RejoinTest, ARestartedWorkerTakesTheLostTrainerBackAtARoundBoundary) {
     ASSERT_FALSE(out.final_models[1].empty());
     EXPECT_EQ(out.summary.iterations, 1000);
     ASSERT_FALSE(out.evals.empty());
-    EXPECT_EQ(out.evals.back().workers.size(), 2u) << alg << ": the last evaluation left a worker out";
+    EXPECT_EQ(out.evals.back().workers.size(), 2u)
+        << alg << ": the last evaluation left a worker out";
     if (alg == "sync_sgd") {
       EXPECT_TRUE(SameBits(out.final_models[0], out.final_models[1]))
           << "the rejoined worker's model differs from the other's";
