@@ -304,20 +304,29 @@ if [[ " $CASES " == *" a "* || " $CASES " == *" b "* ]]; then
   fi
 fi
 
-# (c) and (d): kill -9 the worker in h3 once the run is training.
-failure_run() {  # failure_run CASE POLICY PORT
-  local case="$1" policy="$2" port="$3" took head_rc w2_took w2_rc problems="" lost_line lost
+# start_and_kill_h3 CASE POLICY PORT: a cluster on the failure config; once
+# it is training, kill -9 of the worker in h3 (sets KILLED). Returns 1, after
+# a FAIL line, if the run never started training.
+start_and_kill_h3() {
+  local case="$1" policy="$2" port="$3"
   start_cluster "$case" "$FAILURE_CONFIG" "$port" --set "cluster.on_failure=$policy"
   if ! wait_until_training; then
     result FAIL "$case" "on_failure=$policy: the run never started training (no evaluations in metrics.csv)"
     log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err" "$WORK/logs/$case-h3.err"
     stop_cluster
-    return
+    return 1
   fi
   sleep 1
   # Its `timeout` wrapper dies of the same SIGKILL: collect it at once, with
   # stderr closed, so bash prints no "Killed" job notice.
   { kill_worker_h3; wait_rc "$W3_PID"; } 2>/dev/null
+  return 0
+}
+
+# (c) and (d): kill -9 the worker in h3 once the run is training.
+failure_run() {  # failure_run CASE POLICY PORT
+  local case="$1" policy="$2" port="$3" took head_rc w2_took w2_rc problems="" lost_line lost
+  start_and_kill_h3 "$case" "$policy" "$port" || return
   [[ -n "$KILLED" ]] || problems+="; no olsgd process found in h3 to kill"
   local bound="$LOST_BOUND_S" want_rc=1
   [[ "$policy" == abort ]] || bound="$RUN_TIMEOUT_S" want_rc=0
@@ -380,16 +389,8 @@ PY
 # (e) on_failure=continue, and the killed worker is started again in h3 once
 # the head has reported the loss: it must take its trainer back.
 rejoin_run() {  # rejoin_run CASE PORT
-  local case="$1" port="$2" detected t0 head_rc w2_rc w3_rc problems="" recovery workers
-  start_cluster "$case" "$FAILURE_CONFIG" "$port" --set "cluster.on_failure=continue"
-  if ! wait_until_training; then
-    result FAIL "$case" "the run never started training (no evaluations in metrics.csv)"
-    log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err" "$WORK/logs/$case-h3.err"
-    stop_cluster
-    return
-  fi
-  sleep 1
-  { kill_worker_h3; wait_rc "$W3_PID"; } 2>/dev/null
+  local case="$1" port="$2" detected t0 head_rc w2_rc w3_rc pid problems="" recovery workers
+  start_and_kill_h3 "$case" continue "$port" || return
   [[ -n "$KILLED" ]] || problems+="; no olsgd process found in h3 to kill"
   t0=$(now)
   detected=timeout
@@ -408,14 +409,12 @@ rejoin_run() {  # rejoin_run CASE PORT
   [[ "$TOOK" != timeout ]] || kill -TERM "$HEAD_PID"
   wait_rc "$HEAD_PID"
   head_rc=$RC
-  wait_exit "$W2_PID" 30
-  [[ "$TOOK" != timeout ]] || kill -TERM "$W2_PID"
-  wait_rc "$W2_PID"
-  w2_rc=$RC
-  wait_exit "$W3_PID" 30
-  [[ "$TOOK" != timeout ]] || kill -TERM "$W3_PID"
-  wait_rc "$W3_PID"
-  w3_rc=$RC
+  for pid in "$W2_PID" "$W3_PID"; do
+    wait_exit "$pid" 30
+    [[ "$TOOK" != timeout ]] || kill -TERM "$pid"
+    wait_rc "$pid"
+    if [[ "$pid" == "$W2_PID" ]]; then w2_rc=$RC; else w3_rc=$RC; fi
+  done
   [[ "$head_rc" == 0 ]] || problems+="; head $(describe_rc "$head_rc"), want exit 0"
   [[ "$w2_rc" == 0 ]] || problems+="; h2 worker $(describe_rc "$w2_rc"), want exit 0"
   [[ "$w3_rc" == 0 ]] || problems+="; restarted h3 worker $(describe_rc "$w3_rc"), want exit 0"

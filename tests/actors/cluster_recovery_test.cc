@@ -19,24 +19,16 @@
 namespace olsgd::actors {
 namespace {
 
+using test_util::EvalHook;
 using test_util::RunSpec;
 using test_util::TinySpec;
-
-class EvalHook : public RunObserver {
- public:
-  explicit EvalHook(std::function<void(const EvalRecord&)> f) : f_(std::move(f)) {}
-  void OnEval(const EvalRecord& e) override { f_(e); }
-
- private:
-  std::function<void(const EvalRecord&)> f_;
-};
 
 // A head on its own thread and worker nodes that can be started and stopped
 // while it runs.
 class TestCluster {
  public:
-  TestCluster(ExperimentSpec spec, int wait_for, std::function<void(const EvalRecord&)> on_eval)
-      : spec_(std::move(spec)), hook_(std::move(on_eval)) {
+  explicit TestCluster(ExperimentSpec spec, int wait_for = 2)
+      : spec_(std::move(spec)), hook_([this](const EvalRecord&) { evaluated_ = true; }) {
     spec_.cluster.mode = "head";
     spec_.cluster.insecure = true;
     spec_.cluster.wait_for_workers = wait_for;
@@ -78,12 +70,17 @@ class TestCluster {
     }
   }
 
-  // Waits until `flag` is set or the head's run has ended.
-  void WaitFor(const std::atomic<bool>& flag) {
-    while (!flag && head_.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready) {
+  // Workers w0 and w1 join; w1 leaves at the first evaluation, and then a
+  // worker named `restarted` joins, unless it is "". Returns the outcome.
+  RunOutcome RunLosingW1(const std::string& restarted = "") {
+    AddWorker("w0");
+    AddWorker("w1");
+    while (!evaluated_ && head_.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready) {
     }
+    StopWorker("w1");
+    if (!restarted.empty()) AddWorker(restarted);
+    return head_.get();
   }
-  RunOutcome Finish() { return head_.get(); }
   int ExitCode(const std::string& name) {
     for (Worker& w : workers_) {
       if (w.name == name) return w.result.get().exit_code;
@@ -98,6 +95,7 @@ class TestCluster {
     std::future<WorkerNodeResult> result;
   };
   ExperimentSpec spec_;
+  std::atomic<bool> evaluated_{false};
   EvalHook hook_;
   std::promise<std::string> address_;
   std::once_flag said_;
@@ -106,21 +104,8 @@ class TestCluster {
   std::list<Worker> workers_;  // stable addresses
 };
 
-// Long enough that a loss at the first evaluation lands mid-run however fast
-// the machine is: every step of every worker takes at least 5 ms.
 ExperimentSpec RecoverySpec(const std::string& algorithm, int steps) {
-  ExperimentSpec spec = TinySpec(algorithm, 2);
-  spec.training.steps = steps;
-  StragglerSpec slow;
-  slow.pause = "bernoulli";
-  slow.pause_probability = 1.0;
-  slow.pause_ms = 5;
-  spec.injection.stragglers.push_back(slow);
-  spec.evaluation.every_rounds = 5;
-  spec.cluster.on_failure = "continue";
-  spec.cluster.heartbeat_s = 0.2;
-  spec.cluster.failure_timeout_s = 1.5;
-  return spec;
+  return test_util::LossSpec(algorithm, steps, "continue");
 }
 
 std::string Joined(const std::vector<std::string>& v) {
@@ -144,13 +129,8 @@ TEST(ReducerRecoveryTest, ALostShardIsRecreatedOnTheHeadAndTheModelsMatchAnUnint
     spec.cluster.trainer_nodes = {"w0", "w0"};
     spec.cluster.reducer_nodes = {"head", "w1"};
     const RunOutcome uninterrupted = RunSpec(spec);
-    std::atomic<bool> stopped{false};
-    TestCluster cluster(spec, 2, [&](const EvalRecord&) { stopped = true; });
-    cluster.AddWorker("w0");
-    cluster.AddWorker("w1");
-    cluster.WaitFor(stopped);
-    cluster.StopWorker("w1");
-    const RunOutcome out = cluster.Finish();
+    TestCluster cluster(spec);
+    const RunOutcome out = cluster.RunLosingW1();
     ASSERT_EQ(out.summary.status, "completed") << alg << ": " << out.summary.failure;
     EXPECT_TRUE(out.summary.lost_shards.empty()) << Joined(out.summary.lost_shards);
     ASSERT_EQ(out.summary.recovery.size(), 1u) << Joined(out.summary.recovery);
@@ -174,13 +154,8 @@ TEST(ReducerRecoveryTest, AnchorMomentumInTheReducerCannotBeRecreatedAndTheRunSa
   spec.algorithm.beta = 0.5;
   spec.cluster.trainer_nodes = {"w0", "w0"};
   spec.cluster.reducer_nodes = {"w1"};
-  std::atomic<bool> stopped{false};
-  TestCluster cluster(spec, 2, [&](const EvalRecord&) { stopped = true; });
-  cluster.AddWorker("w0");
-  cluster.AddWorker("w1");
-  cluster.WaitFor(stopped);
-  cluster.StopWorker("w1");
-  const RunOutcome out = cluster.Finish();
+  TestCluster cluster(spec);
+  const RunOutcome out = cluster.RunLosingW1();
   EXPECT_EQ(out.summary.status, "failed");
   EXPECT_NE(out.summary.failure.find("node 'w1' lost"), std::string::npos) << out.summary.failure;
   EXPECT_NE(out.summary.failure.find("anchor momentum"), std::string::npos) << out.summary.failure;
@@ -197,14 +172,8 @@ TEST(RejoinTest, ARestartedWorkerTakesTheLostTrainerBackAtARoundBoundary) {
   for (const std::string alg : {"sync_sgd", "overlap_local_sgd"}) {
     ExperimentSpec spec = RecoverySpec(alg, 1000);
     spec.cluster.trainer_nodes = {"w0", "w1"};
-    std::atomic<bool> stopped{false};
-    TestCluster cluster(spec, 2, [&](const EvalRecord&) { stopped = true; });
-    cluster.AddWorker("w0");
-    cluster.AddWorker("w1");
-    cluster.WaitFor(stopped);
-    cluster.StopWorker("w1");
-    cluster.AddWorker("w1-restarted");
-    const RunOutcome out = cluster.Finish();
+    TestCluster cluster(spec);
+    const RunOutcome out = cluster.RunLosingW1("w1-restarted");
     ASSERT_EQ(out.summary.status, "completed") << alg << ": " << out.summary.failure;
     ASSERT_EQ(out.summary.recovery.size(), 1u) << alg << ": " << Joined(out.summary.recovery);
     EXPECT_NE(out.summary.recovery[0].find("trainer:1 rejoined on node 'w1-restarted' from round "),

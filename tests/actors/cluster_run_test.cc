@@ -18,6 +18,7 @@
 namespace olsgd::actors {
 namespace {
 
+using test_util::EvalHook;
 using test_util::RunSpec;
 using test_util::TinySpec;
 
@@ -74,15 +75,6 @@ TEST(PlacementTest, ExplicitPlacementNamesNodesAndRejectsUnknownOnes) {
 struct LocalCluster {
   RunOutcome outcome;
   std::vector<WorkerNodeResult> workers;
-};
-
-class EvalHook : public RunObserver {
- public:
-  explicit EvalHook(std::function<void(const EvalRecord&)> f) : f_(std::move(f)) {}
-  void OnEval(const EvalRecord& e) override { f_(e); }
-
- private:
-  std::function<void(const EvalRecord&)> f_;
 };
 
 LocalCluster RunLocalCluster(ExperimentSpec spec, int nodes, std::vector<std::atomic<bool>>* stops,
@@ -148,20 +140,7 @@ TEST(ClusterRunTest, HeadAndTwoWorkersMatchTheEmbeddedRunBitForBit) {
 }
 
 ExperimentSpec LongerSpec(const std::string& on_failure) {
-  ExperimentSpec spec = TinySpec("overlap_local_sgd", 2);
-  spec.training.steps = 400;
-  // Every step of every worker takes at least 5 ms (2 s in all), so the loss
-  // lands mid-run however fast or loaded the machine is.
-  StragglerSpec slow;
-  slow.pause = "bernoulli";
-  slow.pause_probability = 1.0;
-  slow.pause_ms = 5;
-  spec.injection.stragglers.push_back(slow);
-  spec.evaluation.every_rounds = 5;
-  spec.cluster.on_failure = on_failure;
-  spec.cluster.heartbeat_s = 0.2;
-  spec.cluster.failure_timeout_s = 1.5;
-  return spec;
+  return test_util::LossSpec("overlap_local_sgd", 400, on_failure);
 }
 
 // A worker node leaves in the middle of the run (its process is stopped).

@@ -3,6 +3,7 @@
 #ifndef OLSGD_TESTS_ACTORS_RUN_TEST_UTIL_H_
 #define OLSGD_TESTS_ACTORS_RUN_TEST_UTIL_H_
 
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -39,12 +40,40 @@ inline ExperimentSpec TinySpec(const std::string& algorithm, int workers) {
   return s;
 }
 
+// A run on a cluster that loses a node mid-run: long enough that a loss at
+// the first evaluation lands mid-run however fast or loaded the machine is
+// (every step of every worker takes at least 5 ms), with a quick heartbeat.
+inline ExperimentSpec LossSpec(const std::string& algorithm, int steps, const std::string& on_failure) {
+  ExperimentSpec spec = TinySpec(algorithm, 2);
+  spec.training.steps = steps;
+  StragglerSpec slow;
+  slow.pause = "bernoulli";
+  slow.pause_probability = 1.0;
+  slow.pause_ms = 5;
+  spec.injection.stragglers.push_back(slow);
+  spec.evaluation.every_rounds = 5;
+  spec.cluster.on_failure = on_failure;
+  spec.cluster.heartbeat_s = 0.2;
+  spec.cluster.failure_timeout_s = 1.5;
+  return spec;
+}
+
 inline RunOutcome RunSpec(const ExperimentSpec& spec, bool record_vectors = false) {
   RunObserver observer;
   RunOptions options;
   options.record_vectors = record_vectors;
   return RunAndCollect(spec, observer, options);
 }
+
+// An observer that runs `f` at every evaluation (on the coordinator's thread).
+class EvalHook : public RunObserver {
+ public:
+  explicit EvalHook(std::function<void(const EvalRecord&)> f) : f_(std::move(f)) {}
+  void OnEval(const EvalRecord& e) override { f_(e); }
+
+ private:
+  std::function<void(const EvalRecord&)> f_;
+};
 
 // probes[what][{worker, round}] = values
 using ProbeMap = std::map<std::string, std::map<std::pair<int, int64_t>, std::vector<float>>>;
