@@ -13,14 +13,16 @@
 #       summary.json names what was lost;
 #   (e) on_failure=continue, then the killed worker is started again in h3:
 #       it takes its trainer back at a round boundary, the head completes
-#       with both workers and summary.json's recovery says so.
+#       with both workers and summary.json's recovery says so;
+#   (f) on_failure=continue with both trainers in h2 and the reducer in h3:
+#       the kill loses the reducer, the head re-creates it, both workers end.
 #
 # Usage: scripts/netns-cluster-test.sh [OLSGD_BINARY]   (default build/olsgd)
 # Needs root, iproute2 (`ip netns`), tc and python3; otherwise it prints one
 # "netns-cluster-test: SKIP (...)" line and exits 0. Exit 1 if a check fails,
 # 2 on a usage error. NETNS_KEEP=1 keeps the work folder (logs, run outputs);
 # it is kept anyway when a check fails. NETNS_CASES="c d" runs only some
-# checks (default "a b c d e"); NETNS_KILL_SIGNAL=TERM (a diagnostic) stops
+# checks (default "a b c d e f"); NETNS_KILL_SIGNAL=TERM (a diagnostic) stops
 # the h3 worker cleanly instead of kill -9. docs/CLUSTER.md describes it.
 set -uo pipefail
 
@@ -39,7 +41,7 @@ NET_CHECK="$PWD/scripts/netns/net_check.py"
 CLUSTER_CONFIG="$PWD/config/tests/netns_cluster.yaml"
 FAILURE_CONFIG="$PWD/config/tests/netns_failure.yaml"
 HEAD_IP="${SUBNET}.1"
-CASES="${NETNS_CASES:-a b c d e}"  # a and b run together (their blocked shares are compared)
+CASES="${NETNS_CASES:-a b c d e f}"  # a and b run together (their blocked shares are compared)
 RUN_TIMEOUT_S=120   # any head or worker process; nothing can hang CI
 LOST_BOUND_S=30     # kill of a worker -> head exit, under abort
 # The failure checks crash the worker (KILL). NETNS_KILL_SIGNAL=TERM makes it
@@ -304,12 +306,13 @@ if [[ " $CASES " == *" a "* || " $CASES " == *" b "* ]]; then
   fi
 fi
 
-# start_and_kill_h3 CASE POLICY PORT: a cluster on the failure config; once
-# it is training, kill -9 of the worker in h3 (sets KILLED). Returns 1, after
-# a FAIL line, if the run never started training.
+# start_and_kill_h3 CASE POLICY PORT [--set k=v]...: a cluster on the
+# failure config; once it is training, kill -9 of the worker in h3 (sets
+# KILLED). Returns 1, after a FAIL line, if the run never started training.
 start_and_kill_h3() {
   local case="$1" policy="$2" port="$3"
-  start_cluster "$case" "$FAILURE_CONFIG" "$port" --set "cluster.on_failure=$policy"
+  shift 3
+  start_cluster "$case" "$FAILURE_CONFIG" "$port" --set "cluster.on_failure=$policy" "$@"
   if ! wait_until_training; then
     result FAIL "$case" "on_failure=$policy: the run never started training (no evaluations in metrics.csv)"
     log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err" "$WORK/logs/$case-h3.err"
@@ -433,6 +436,39 @@ rejoin_run() {  # rejoin_run CASE PORT
 }
 
 [[ " $CASES " != *" e "* ]] || rejoin_run e-rejoin 5605
+
+# (f) on_failure=continue with both trainers in h2 and the reducer in h3: the
+# kill loses only the reducer, which the head re-creates; both workers finish.
+reducer_loss_run() {  # reducer_loss_run CASE PORT
+  local case="$1" port="$2" head_rc w2_rc problems="" recovery workers
+  start_and_kill_h3 "$case" continue "$port" --set "cluster.trainer_nodes=[olsgd-h2,olsgd-h2]" \
+    --set "cluster.reducer_nodes=[olsgd-h3]" || return
+  [[ -n "$KILLED" ]] || problems+="; no olsgd process found in h3 to kill"
+  wait_exit "$HEAD_PID" "$RUN_TIMEOUT_S"
+  [[ "$TOOK" != timeout ]] || kill -TERM "$HEAD_PID"
+  wait_rc "$HEAD_PID"
+  head_rc=$RC
+  wait_exit "$W2_PID" 30
+  [[ "$TOOK" != timeout ]] || kill -TERM "$W2_PID"
+  wait_rc "$W2_PID"
+  w2_rc=$RC
+  [[ "$head_rc" == 0 ]] || problems+="; head $(describe_rc "$head_rc"), want exit 0"
+  [[ "$w2_rc" == 0 ]] || problems+="; h2 worker $(describe_rc "$w2_rc"), want exit 0"
+  recovery=$(summary_field "$OUT" recovery)
+  workers=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("workers", [])))' \
+    "$OUT/summary.json" 2>/dev/null)
+  [[ "$recovery" == *"reducer:0 of lost node 'olsgd-h3' re-created on node 'head'"* ]] ||
+    problems+="; summary.json recovery does not say reducer:0 was re-created on the head: ${recovery:-none}"
+  [[ "$workers" == 2 ]] || problems+="; summary.json lists ${workers:-no} workers, want 2"
+  if [[ -z "$problems" ]]; then
+    result PASS "$case" "kill -$KILL_SIGNAL of the reducer's node h3: head and h2 exit 0, both workers finished; recovery: ${recovery}"
+  else
+    result FAIL "$case" "on_failure=continue with the reducer in h3: ${problems#; }"
+    log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err"
+  fi
+}
+
+[[ " $CASES " != *" f "* ]] || reducer_loss_run f-reducer-loss 5606
 
 # --- summary ----------------------------------------------------------------
 echo "$TAG: summary: $((${#RESULTS[@]} - FAILED)) passed, $FAILED failed (transport: $TRANSPORT; worker killed with SIG$KILL_SIGNAL)"
