@@ -18,7 +18,7 @@ struct WorkerNodeOptions {
   bool insecure = false;  // plaintext tcp
   int slots = 1;
   double heartbeat_s = 0.5;
-  double failure_timeout_s = 3.0;
+  double failure_timeout_s = 2.5;
   double join_timeout_s = 60.0;
   std::function<void(const std::string&)> say;  // status lines for the user
 };

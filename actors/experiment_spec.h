@@ -24,7 +24,7 @@ struct ClusterSpec {
   std::string key_dir;          // CURVE key directory (olsgd keygen)
   std::string on_failure = "abort";  // abort | continue
   double heartbeat_s = 0.5;
-  double failure_timeout_s = 3.0;
+  double failure_timeout_s = 2.5;
   int checkpoint_every_rounds = 0;  // 0 = only on abort
   // olsgd head: how many worker processes to wait for, and for how long.
   int wait_for_workers = 1;

@@ -142,7 +142,7 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
   worker_cmd->add_option("--join-timeout", worker.join_timeout_s, "seconds to wait for the head")->default_val(60);
   worker_cmd->add_option("--heartbeat", worker.heartbeat_s, "heartbeat period, seconds")->default_val(0.5);
   worker_cmd->add_option("--failure-timeout", worker.failure_timeout_s,
-                         "declare the head lost after this many silent seconds")->default_val(3.0);
+                         "declare the head lost after this many silent seconds")->default_val(2.5);
   worker_cmd->footer(kWorkerExamples);
 
   KeygenArgs keygen;

@@ -101,7 +101,7 @@ struct WorkerArgs {
   bool insecure = false;
   double join_timeout_s = 60;
   double heartbeat_s = 0.5;
-  double failure_timeout_s = 3.0;
+  double failure_timeout_s = 2.5;
 };
 int WorkerCommand(const WorkerArgs& args, const CommandEnv& env);
 

@@ -65,7 +65,7 @@ struct SecurityOptions {
 // worker the head, after `timeout` without one.
 struct HeartbeatOptions {
   std::chrono::milliseconds interval{0};  // 0 = off
-  std::chrono::milliseconds timeout{3000};
+  std::chrono::milliseconds timeout{2500};
 };
 
 struct RuntimeOptions {

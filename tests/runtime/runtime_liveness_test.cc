@@ -66,7 +66,7 @@ class LostLog {
 
 RuntimeOptions WithHeartbeat(RuntimeOptions o, LostLog& log) {
   o.heartbeat.interval = 500ms;
-  o.heartbeat.timeout = 3000ms;
+  o.heartbeat.timeout = 2500ms;
   o.on_node_lost = log.Hook();
   return o;
 }
@@ -94,7 +94,7 @@ TEST(Liveness, HeadDeclaresAKilledWorkerLost) {
   auto pending = remote->Call(&Recorder::Add, 40, 2);  // can never be answered
   auto ev = lost.WaitFor(w1, 15s);
   ASSERT_TRUE(ev.has_value()) << "node loss not detected within 15 s";
-  std::printf("kill -9 of a worker detected after %.2f s (heartbeat 0.5 s, timeout 3 s): %s\n",
+  std::printf("kill -9 of a worker detected after %.2f s (heartbeat 0.5 s, timeout 2.5 s): %s\n",
               Seconds(ev->when - killed), ev->reason.c_str());
   EXPECT_NE(ev->reason.find("no heartbeat"), std::string::npos) << ev->reason;
   auto r = pending.Get(10s);
