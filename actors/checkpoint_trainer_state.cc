@@ -67,13 +67,10 @@ void TrainerActor::Restore(TrainerState st, std::vector<rt::Tensor> arrays) {
   if (st.worker != worker_) {
     throw std::invalid_argument(who + "holds the state of worker " + std::to_string(st.worker));
   }
+  // A checkpoint is taken right after the contribution: sync_sgd has not
+  // applied that round's step yet.
   const int64_t expected_step = kind_ == AlgorithmKind::kSyncSgd ? st.round - 1 : st.round * tau_;
-  if (st.step != expected_step || st.round < 1 || st.round >= plan_.total_rounds) {
-    throw std::invalid_argument(who + "step " + std::to_string(st.step) + ", expected " +
-                                std::to_string(expected_step) + " of " +
-                                std::to_string(plan_.total_rounds) + " rounds");
-  }
-  TakeModelState(st, arrays, who);
+  TakeModelState(st, arrays, expected_step, who);
   stragglers_.RestoreState(st.straggler_rng);
   round_ = st.round_in_progress;
   total_compute_s_ = st.total_compute_s;
@@ -88,9 +85,13 @@ void TrainerActor::Restore(TrainerState st, std::vector<rt::Tensor> arrays) {
   restored_ = std::move(st);
 }
 
-
 void TrainerActor::TakeModelState(const TrainerState& st, const std::vector<rt::Tensor>& arrays,
-                                  const std::string& who) {
+                                  int64_t expected_step, const std::string& who) {
+  if (st.step != expected_step || st.round < 1 || st.round >= plan_.total_rounds) {
+    throw std::invalid_argument(who + "step " + std::to_string(st.step) + ", expected " +
+                                std::to_string(expected_step) + " of " +
+                                std::to_string(plan_.total_rounds) + " rounds");
+  }
   if (arrays.size() != kTrainerArrays) {
     throw std::invalid_argument(who + std::to_string(arrays.size()) + " arrays, expected " +
                                 std::to_string(kTrainerArrays));

@@ -45,11 +45,7 @@ void ReducerActor::Contribute(int64_t round, int worker, rt::Tensor slice, float
 
 bool ReducerActor::Readmit(int worker, rt::ActorHandle<TrainerActor> trainer, int64_t from_round) {
   if (!core_) throw std::logic_error("ReducerActor: Readmit before Start");
-  if (worker < 0 || static_cast<size_t>(worker) >= trainers_.size()) {
-    throw std::invalid_argument("reducer " + std::to_string(shard_) + ": readmitted worker " +
-                                std::to_string(worker) + " out of range");
-  }
-  core_->Readmit(worker, from_round);
+  core_->Readmit(worker, from_round);  // throws for a worker out of range
   trainers_[worker] = std::move(trainer);
   if (last_reduced_ == from_round - 1 && last_reduced_ > 0) {
     (void)trainers_[worker].Tell(&TrainerActor::Result, last_reduced_, shard_, last_result_);

@@ -78,10 +78,7 @@ void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
     }
     return;
   }
-  round_ = RoundReport{};
-  round_.worker = worker_;
-  round_.round = 1;
-  round_.start_s = SinceOrigin(start_time_);
+  BeginRoundReport(1, start_time_);
   ScheduleStep();
 }
 
@@ -106,6 +103,13 @@ void TrainerActor::Wire(std::vector<rt::ActorHandle<ReducerActor>> reducers,
 }
 
 double TrainerActor::SinceOrigin(Clock::time_point t) const { return Seconds(t - origin_); }
+
+void TrainerActor::BeginRoundReport(int64_t round, Clock::time_point start) {
+  round_ = RoundReport{};
+  round_.worker = worker_;
+  round_.round = round;
+  round_.start_s = SinceOrigin(start);
+}
 
 int64_t TrainerActor::RoundOfNextStep() const { return local_->step() / tau_ + 1; }
 
@@ -249,9 +253,10 @@ void TrainerActor::SendSlice(size_t shard, int64_t round, std::span<const float>
   round_.bytes_out += t.size_bytes();
   total_bytes_out_ += t.size_bytes();
   const rt::Status st = reducers_[shard].Tell(&ReducerActor::Contribute, round, worker_, std::move(t), lr);
+  if (st.ok()) return;
   const std::string what =
       "trainer " + std::to_string(worker_) + ": contribution to reducer " + std::to_string(shard);
-  if (st.ok() || !keep_sent_) return Check(st, what);
+  if (!keep_sent_) return Check(st, what);
   if (st.error().code == rt::ErrorCode::kShutdown) return;  // this node is going down
   // on_failure: continue: the reducer's node may be lost; the head re-creates
   // the shard and this contribution is sent again (ReplaceReducer).
@@ -320,10 +325,7 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     }
   }
 
-  round_ = RoundReport{};
-  round_.worker = worker_;
-  round_.round = round + 1;
-  round_.start_s = SinceOrigin(now);
+  BeginRoundReport(round + 1, now);
   if (IsOverlapped(kind_)) MaybeCheckpoint(round);
   last_ended_ = round;
   if (MaybePause(round)) return;
@@ -350,10 +352,9 @@ void TrainerActor::EvalDone(int64_t round) {
 void TrainerActor::Finish(bool interrupted) {
   if (finished_) return;
   finished_ = true;
-  if (pause_promise_) {  // a rejoin waits for this trainer: it is past the last round
-    pause_promise_->Set(std::max(last_ended_, plan_.total_rounds));
-    pause_promise_.reset();
-    pause_after_.reset();
+  if (pause_) {  // a rejoin waits for this trainer: it is past the last round
+    pause_->promise.Set(std::max(last_ended_, plan_.total_rounds));
+    pause_.reset();
   }
   FinishInfo info;
   info.worker = worker_;

@@ -115,14 +115,17 @@ class TrainerActor : public rt::Actor {
   void MaybeCheckpoint(int64_t round);
   // This trainer's state (TrainerState and TrainerArray arrays) for round `round`.
   std::pair<TrainerState, std::vector<rt::Tensor>> CaptureState(int64_t round);
-  // Model, optimiser, boundary state, sampler position and step of `st`
-  // (checks the arrays; `who` starts its error messages).
+  // Model, optimiser, boundary state, sampler position and step of `st`.
+  // Checks that st.step is `expected_step`, that st.round is a round before
+  // the last, and the arrays; `who` starts its error messages.
   void TakeModelState(const TrainerState& st, const std::vector<rt::Tensor>& arrays,
-                      const std::string& who);
+                      int64_t expected_step, const std::string& who);
   // At the end of round `round`: true if the trainer pauses there (PauseAfter).
   bool MaybePause(int64_t round);
   void Probe(int64_t round, const char* what, std::span<const float> v);
   double SinceOrigin(Clock::time_point t) const;
+  // round_ becomes the report of round `round`, starting at `start`.
+  void BeginRoundReport(int64_t round, Clock::time_point start);
 
   ExperimentSpec spec_;
   int worker_;
@@ -155,10 +158,13 @@ class TrainerActor : public rt::Actor {
   bool keep_sent_ = false;
   std::map<int64_t, SentContribution> kept_;
   std::vector<bool> warned_unreachable_;
-  // PauseAfter: the round to pause after, the caller's promise, and where
-  // the trainer is paused now.
-  std::optional<int64_t> pause_after_;
-  std::optional<rt::Promise<int64_t>> pause_promise_;
+  // PauseAfter: the round to pause after and the caller's promise, and
+  // where the trainer is paused now.
+  struct PauseRequest {
+    int64_t after = 0;
+    rt::Promise<int64_t> promise;
+  };
+  std::optional<PauseRequest> pause_;
   std::optional<int64_t> paused_at_;
   int64_t last_ended_ = 0;  // the latest round EndRound completed
   std::optional<int64_t> awaiting_;

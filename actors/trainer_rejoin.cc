@@ -22,9 +22,9 @@ rt::Future<int64_t> TrainerActor::PauseAfter(int64_t round) {
     paused_at_ = last_ended_;
     return rt::Future<int64_t>::Ready(last_ended_);
   }
-  pause_promise_.emplace();
-  pause_after_ = round;
-  rt::Future<int64_t> reply = pause_promise_->future();
+  pause_.emplace();
+  pause_->after = round;
+  rt::Future<int64_t> reply = pause_->promise.future();
   if (paused_at_) {
     // Paused too early: go on to `round` (the others are there already).
     paused_at_.reset();
@@ -34,11 +34,9 @@ rt::Future<int64_t> TrainerActor::PauseAfter(int64_t round) {
 }
 
 bool TrainerActor::MaybePause(int64_t round) {
-  if (!pause_after_ || round < *pause_after_) return false;
-  pause_after_.reset();
-  rt::Promise<int64_t> promise = std::move(*pause_promise_);
-  pause_promise_.reset();
-  promise.Set(round);
+  if (!pause_ || round < pause_->after) return false;
+  pause_->promise.Set(round);
+  pause_.reset();
   // The last round ends the run: nobody can rejoin it, so do not stop there.
   if (round >= plan_.total_rounds) return false;
   paused_at_ = round;
@@ -46,8 +44,7 @@ bool TrainerActor::MaybePause(int64_t round) {
 }
 
 void TrainerActor::Unpause() {
-  pause_after_.reset();
-  pause_promise_.reset();
+  pause_.reset();
   if (!paused_at_ || finished_) return;
   paused_at_.reset();
   if (!eval_gate_) ContinueAfter(last_ended_);
@@ -81,26 +78,18 @@ void TrainerActor::Rejoin(TrainerState st, std::vector<rt::Tensor> arrays,
                           bool record_vectors) {
   const std::string who = "trainer " + std::to_string(worker_) + ": rejoining after round " +
                           std::to_string(st.round) + ": ";
-  const int64_t expected_step = st.round * tau_;
-  if (st.step != expected_step || st.round < 1 || st.round >= plan_.total_rounds) {
-    throw std::invalid_argument(who + "step " + std::to_string(st.step) + ", expected " +
-                                std::to_string(expected_step) + " of " +
-                                std::to_string(plan_.total_rounds) + " rounds");
-  }
   // The donor's model, optimiser and boundary state; this worker's own data
   // shard (at the same position: every worker draws the same number of
   // samples per step) and its own straggler settings, from their start.
-  TakeModelState(st, arrays, who);
+  // Paused at the end of a round, every algorithm has applied its steps.
+  TakeModelState(st, arrays, st.round * tau_, who);
   Wire(std::move(reducers), std::move(coordinator), origin_unix_ns, record_vectors);
   // An overlapped trainer still needs result st.round (its next anchor);
   // the others have used it already.
   last_consumed_ = IsOverlapped(kind_) ? st.round - 1 : st.round;
   results_.erase(results_.begin(), results_.upper_bound(last_consumed_));
   last_ended_ = st.round;
-  round_ = RoundReport{};
-  round_.worker = worker_;
-  round_.round = st.round + 1;
-  round_.start_s = SinceOrigin(start_time_);
+  BeginRoundReport(st.round + 1, start_time_);
   rt::Log().info("trainer {}: rejoined after round {}", worker_, st.round);
   ScheduleStep();
 }
