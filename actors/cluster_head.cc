@@ -1,7 +1,7 @@
+#include "actors/millis.h"
 #include "actors/cluster_head.h"
 
 #include <chrono>
-#include <cmath>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -17,9 +17,6 @@
 namespace olsgd::actors {
 namespace {
 
-std::chrono::milliseconds Millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000.0)));
-}
 
 // Worker nodes that have finished joining: the head registers a node when its
 // join arrives, but the worker learns its node id only from the reply, and an

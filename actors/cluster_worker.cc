@@ -1,9 +1,9 @@
+#include "actors/millis.h"
 #include "actors/cluster_worker.h"
 
 #include <unistd.h>
 
 #include <chrono>
-#include <cmath>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -17,9 +17,6 @@
 namespace olsgd::actors {
 namespace {
 
-std::chrono::milliseconds Millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<int64_t>(std::llround(seconds * 1000.0)));
-}
 
 std::string DefaultNodeName() {
   char host[256] = {0};

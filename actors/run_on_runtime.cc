@@ -13,6 +13,7 @@
 #include "actors/link_setup.h"
 #include "actors/local_worker.h"
 #include "actors/reducer_actor.h"
+#include "actors/run_actors.h"
 #include "actors/run_plan.h"
 #include "actors/run_recovery.h"
 #include "actors/spec_json.h"
@@ -21,16 +22,6 @@
 
 namespace olsgd::actors {
 namespace {
-
-template <class A>
-rt::ActorHandle<A> CheckSpawn(rt::Result<rt::ActorHandle<A>> r, const std::string& what) {
-  if (!r.ok()) throw std::runtime_error("cannot start " + what + ": " + r.error().ToString());
-  return std::move(r).value();
-}
-
-void CheckSent(const rt::Status& st, const std::string& what) {
-  if (!st.ok()) throw std::runtime_error("cannot reach " + what + ": " + st.error().ToString());
-}
 
 // The first local actor that failed (its method threw and it was stopped), if any.
 std::string FailedActor(const rt::Runtime& runtime, const std::vector<rt::ActorId>& ids) {

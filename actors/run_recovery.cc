@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <stdexcept>
 
 #include "actors/algorithm_kind.h"
 #include "actors/link_setup.h"
+#include "actors/millis.h"
 #include "runtime/log.h"
 
 namespace olsgd::actors {
@@ -26,29 +26,6 @@ std::vector<int> LiveWorkers(const RecoveryContext& ctx) {
   return live;
 }
 
-// A spawned actor's name: its usual one (link rules and logs use it), or
-// none if the lost node's name is somehow still registered.
-template <class A, class... Args>
-rt::ActorHandle<A> SpawnNamed(rt::Runtime& runtime, rt::SpawnOptions options, Args&&... args) {
-  auto r = runtime.Spawn<A>(options, args...);
-  if (!r.ok() && r.error().code == rt::ErrorCode::kAlreadyExists) {
-    rt::Log().warn("name '{}' is still registered; starting its replacement without a name",
-                   options.name);
-    options.name.clear();
-    r = runtime.Spawn<A>(options, args...);
-  }
-  if (!r.ok()) {
-    throw std::runtime_error("cannot start a replacement " + options.name + ": " +
-                             r.error().ToString());
-  }
-  return std::move(r).value();
-}
-
-std::chrono::milliseconds WaitLimit(const ExperimentSpec& spec) {
-  return std::chrono::milliseconds(
-      static_cast<int64_t>(std::llround(spec.cluster.stall_timeout_s * 1000.0)));
-}
-
 }  // namespace
 
 std::string WhyReducersCannotBeRecreated(const ExperimentSpec& spec) {
@@ -65,24 +42,25 @@ void RecreateReducers(RecoveryContext& ctx, const std::vector<int>& shards,
   const std::vector<int> lost = ctx.collector.lost_workers();
   const std::vector<int> live = LiveWorkers(ctx);
   for (int j : shards) {
-    auto reducer = SpawnNamed<ReducerActor>(
-        ctx.runtime,
-        rt::SpawnOptions{.name = ReducerName(j), .restart = rt::RestartPolicy::StopOnFailure()},
-        ctx.spec.algorithm.name, ctx.spec.algorithm.beta, ctx.spec.cluster.workers, j);
+    // The lost node's names left the directory with it: the new shard takes
+    // its usual name (link rules and logs use it).
+    const std::string what = "the replacement " + ReducerName(j);
+    auto reducer = CheckSpawn(
+        ctx.runtime.Spawn<ReducerActor>(
+            rt::SpawnOptions{.name = ReducerName(j), .restart = rt::RestartPolicy::StopOnFailure()},
+            ctx.spec.algorithm.name, ctx.spec.algorithm.beta, ctx.spec.cluster.workers, j),
+        what);
     // Start, DropWorkers and EnableCheckpoints reach the new (local) reducer
     // before any trainer can know of it, so before any contribution.
     const auto [lo, hi] = ctx.plan.shard_slices[static_cast<size_t>(j)];
-    const auto check = [&](const rt::Status& st) {
-      if (!st.ok())
-        throw std::runtime_error("cannot start the replacement " + ReducerName(j) + ": " +
-                                 st.error().ToString());
-    };
-    check(reducer.Tell(&ReducerActor::Start, ctx.actors.trainers,
-                       rt::Tensor::CopyOf(std::span<const float>(ctx.x0).subspan(lo, hi - lo))));
-    if (!lost.empty()) check(reducer.Tell(&ReducerActor::DropWorkers, lost));
+    CheckSent(reducer.Tell(&ReducerActor::Start, ctx.actors.trainers,
+                           rt::Tensor::CopyOf(std::span<const float>(ctx.x0).subspan(lo, hi - lo))),
+              what);
+    if (!lost.empty()) CheckSent(reducer.Tell(&ReducerActor::DropWorkers, lost), what);
     if (ctx.checkpoints != nullptr) {
-      check(reducer.Tell(&ReducerActor::EnableCheckpoints, ctx.actors.coordinator,
-                         ctx.spec.cluster.checkpoint_every_rounds, ctx.plan.total_rounds));
+      CheckSent(reducer.Tell(&ReducerActor::EnableCheckpoints, ctx.actors.coordinator,
+                             ctx.spec.cluster.checkpoint_every_rounds, ctx.plan.total_rounds),
+                what);
     }
     ctx.actors.reducers[static_cast<size_t>(j)] = reducer;
     ctx.actors.watched.push_back(reducer.id());
@@ -91,12 +69,12 @@ void RecreateReducers(RecoveryContext& ctx, const std::vector<int>& shards,
       (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::ReplaceReducer, j,
                                                              reducer);
     }
-    const std::string what = ReducerName(j) + " of lost node '" + lost_node +
+    const std::string done = ReducerName(j) + " of lost node '" + lost_node +
                              "' re-created on node '" + ctx.runtime.node_name() + "'; " +
                              std::to_string(live.size()) +
                              " trainer(s) sent their kept contributions again";
-    rt::Log().warn("{}", what);
-    ctx.collector.OnRecovery(what);
+    rt::Log().warn("{}", done);
+    ctx.collector.OnRecovery(done);
   }
 }
 
@@ -114,7 +92,7 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
   take.resize(std::min(take.size(), static_cast<size_t>(std::max(node.slots, 1))));
   const std::vector<int> live = LiveWorkers(ctx);
   if (live.empty()) return "";
-  const auto limit = WaitLimit(ctx.spec);
+  const auto limit = Millis(ctx.spec.cluster.stall_timeout_s);
 
   // 1. The new trainers, on the new node (they load their data now, while
   //    the others still train).
@@ -124,12 +102,13 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
   try {
     for (int w : take) {
       fresh.push_back(
-          SpawnNamed<TrainerActor>(ctx.runtime,
-                                   rt::SpawnOptions{.name = TrainerName(w),
-                                                    .node = node.name,
-                                                    .dedicated_thread = true,
-                                                    .restart = rt::RestartPolicy::StopOnFailure()},
-                                   ctx.spec_json, w));
+          CheckSpawn(ctx.runtime.Spawn<TrainerActor>(
+                         rt::SpawnOptions{.name = TrainerName(w),
+                                          .node = node.name,
+                                          .dedicated_thread = true,
+                                          .restart = rt::RestartPolicy::StopOnFailure()},
+                         ctx.spec_json, w),
+                     TrainerName(w) + " on node '" + node.name + "'"));
     }
   } catch (const std::exception& e) {
     return "node '" + node.name + "' cannot take lost workers: " + e.what();
