@@ -389,10 +389,34 @@ PY
 [[ " $CASES " != *" c "* ]] || failure_run c-abort abort 5603
 [[ " $CASES " != *" d "* ]] || failure_run d-continue continue 5604
 
+# finish_recovered_run WANT [LABEL:PID]...: the end of a continue case with
+# a recovery. Waits for the head (exit 0 wanted), then for each worker
+# process LABEL:PID (exit 0 within 30 s of the head), and checks that
+# summary.json's recovery contains WANT and that it lists both workers.
+# Adds what is wrong to the caller's `problems`; sets RECOVERY.
+finish_recovered_run() {
+  local want="$1" item label pid bound workers
+  shift
+  for item in "head:$HEAD_PID" "$@"; do
+    label="${item%:*}" pid="${item##*:}" bound=30
+    [[ "$label" != head ]] || bound="$RUN_TIMEOUT_S"
+    wait_exit "$pid" "$bound"
+    [[ "$TOOK" != timeout ]] || kill -TERM "$pid"
+    wait_rc "$pid"
+    [[ "$RC" == 0 ]] || problems+="; $label $(describe_rc "$RC"), want exit 0"
+  done
+  RECOVERY=$(summary_field "$OUT" recovery)
+  workers=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("workers", [])))' \
+    "$OUT/summary.json" 2>/dev/null)
+  [[ "$RECOVERY" == *"$want"* ]] ||
+    problems+="; summary.json recovery does not contain \"$want\": ${RECOVERY:-none}"
+  [[ "$workers" == 2 ]] || problems+="; summary.json lists ${workers:-no} workers, want 2"
+}
+
 # (e) on_failure=continue, and the killed worker is started again in h3 once
 # the head has reported the loss: it must take its trainer back.
 rejoin_run() {  # rejoin_run CASE PORT
-  local case="$1" port="$2" detected t0 head_rc w2_rc w3_rc pid problems="" recovery workers
+  local case="$1" port="$2" detected t0 problems=""
   start_and_kill_h3 "$case" continue "$port" || return
   [[ -n "$KILLED" ]] || problems+="; no olsgd process found in h3 to kill"
   t0=$(now)
@@ -408,27 +432,9 @@ rejoin_run() {  # rejoin_run CASE PORT
   [[ "$detected" != timeout ]] || problems+="; the head did not report the loss within ${LOST_BOUND_S} s"
   start_worker h3 "$port" "$case-h3-restarted"
   W3_PID=$!
-  wait_exit "$HEAD_PID" "$RUN_TIMEOUT_S"
-  [[ "$TOOK" != timeout ]] || kill -TERM "$HEAD_PID"
-  wait_rc "$HEAD_PID"
-  head_rc=$RC
-  for pid in "$W2_PID" "$W3_PID"; do
-    wait_exit "$pid" 30
-    [[ "$TOOK" != timeout ]] || kill -TERM "$pid"
-    wait_rc "$pid"
-    if [[ "$pid" == "$W2_PID" ]]; then w2_rc=$RC; else w3_rc=$RC; fi
-  done
-  [[ "$head_rc" == 0 ]] || problems+="; head $(describe_rc "$head_rc"), want exit 0"
-  [[ "$w2_rc" == 0 ]] || problems+="; h2 worker $(describe_rc "$w2_rc"), want exit 0"
-  [[ "$w3_rc" == 0 ]] || problems+="; restarted h3 worker $(describe_rc "$w3_rc"), want exit 0"
-  recovery=$(summary_field "$OUT" recovery)
-  workers=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("workers", [])))' \
-    "$OUT/summary.json" 2>/dev/null)
-  [[ "$recovery" == *"rejoined on node 'olsgd-h3'"* ]] ||
-    problems+="; summary.json recovery does not say the trainer rejoined on olsgd-h3: ${recovery:-none}"
-  [[ "$workers" == 2 ]] || problems+="; summary.json lists ${workers:-no} workers, want 2"
+  finish_recovered_run "rejoined on node 'olsgd-h3'" "h2 worker:$W2_PID" "restarted h3 worker:$W3_PID"
   if [[ -z "$problems" ]]; then
-    result PASS "$case" "kill -$KILL_SIGNAL of the h3 worker, loss reported after ${detected} s, worker restarted: head, h2 and h3 exit 0; recovery: ${recovery}"
+    result PASS "$case" "kill -$KILL_SIGNAL of the h3 worker, loss reported after ${detected} s, worker restarted: head, h2 and h3 exit 0; recovery: ${RECOVERY}"
   else
     result FAIL "$case" "on_failure=continue with a restarted worker: ${problems#; }"
     log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err" "$WORK/logs/$case-h3-restarted.err"
@@ -440,28 +446,13 @@ rejoin_run() {  # rejoin_run CASE PORT
 # (f) on_failure=continue with both trainers in h2 and the reducer in h3: the
 # kill loses only the reducer, which the head re-creates; both workers finish.
 reducer_loss_run() {  # reducer_loss_run CASE PORT
-  local case="$1" port="$2" head_rc w2_rc problems="" recovery workers
+  local case="$1" port="$2" problems=""
   start_and_kill_h3 "$case" continue "$port" --set "cluster.trainer_nodes=[olsgd-h2,olsgd-h2]" \
     --set "cluster.reducer_nodes=[olsgd-h3]" || return
   [[ -n "$KILLED" ]] || problems+="; no olsgd process found in h3 to kill"
-  wait_exit "$HEAD_PID" "$RUN_TIMEOUT_S"
-  [[ "$TOOK" != timeout ]] || kill -TERM "$HEAD_PID"
-  wait_rc "$HEAD_PID"
-  head_rc=$RC
-  wait_exit "$W2_PID" 30
-  [[ "$TOOK" != timeout ]] || kill -TERM "$W2_PID"
-  wait_rc "$W2_PID"
-  w2_rc=$RC
-  [[ "$head_rc" == 0 ]] || problems+="; head $(describe_rc "$head_rc"), want exit 0"
-  [[ "$w2_rc" == 0 ]] || problems+="; h2 worker $(describe_rc "$w2_rc"), want exit 0"
-  recovery=$(summary_field "$OUT" recovery)
-  workers=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("workers", [])))' \
-    "$OUT/summary.json" 2>/dev/null)
-  [[ "$recovery" == *"reducer:0 of lost node 'olsgd-h3' re-created on node 'head'"* ]] ||
-    problems+="; summary.json recovery does not say reducer:0 was re-created on the head: ${recovery:-none}"
-  [[ "$workers" == 2 ]] || problems+="; summary.json lists ${workers:-no} workers, want 2"
+  finish_recovered_run "reducer:0 of lost node 'olsgd-h3' re-created on node 'head'" "h2 worker:$W2_PID"
   if [[ -z "$problems" ]]; then
-    result PASS "$case" "kill -$KILL_SIGNAL of the reducer's node h3: head and h2 exit 0, both workers finished; recovery: ${recovery}"
+    result PASS "$case" "kill -$KILL_SIGNAL of the reducer's node h3: head and h2 exit 0, both workers finished; recovery: ${RECOVERY}"
   else
     result FAIL "$case" "on_failure=continue with the reducer in h3: ${problems#; }"
     log_tail "$WORK/logs/$case-head.err" "$WORK/logs/$case-h2.err"
