@@ -77,6 +77,10 @@ int64_t CheckpointStore::LastRecordedRound(int64_t round) const {
 
 void CheckpointStore::Commit(int64_t round, RunHistory history) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (sealed_) {
+    spdlog::debug("checkpoint of round {} completed after the run ended; not kept", round);
+    return;
+  }
   auto it = pending_.find(round);
   if (it == pending_.end()) return;
   auto ckpt = std::make_shared<Checkpoint>(std::move(it->second.ckpt));
@@ -92,6 +96,11 @@ void CheckpointStore::Commit(int64_t round, RunHistory history) {
     stats_.last_error = e.what();
     spdlog::error("checkpoint of round {} not written: {}", round, e.what());
   }
+}
+
+void CheckpointStore::Seal() {
+  std::lock_guard<std::mutex> lock(mu_);
+  sealed_ = true;
 }
 
 void CheckpointStore::WriteLocked() {

@@ -39,7 +39,14 @@ class CheckpointStore {
   // Makes the completed `round` the latest checkpoint and writes it when the
   // store has a folder. A write error is logged and kept in stats(); the run
   // goes on.
+  // After Seal, does nothing.
   void Commit(int64_t round, RunHistory history);
+
+  // The run is over: later commits are ignored. The run loop seals the
+  // store before it takes the run's outcome, so that a checkpoint the
+  // coordinator completes in the meantime can neither be written with the
+  // history already handed over (an empty one) nor differ from the report.
+  void Seal();
 
   // Forces the latest checkpoint to disk (e.g. before an abort) unless it is
   // there already; returns its folder, or "" when no checkpoint is complete
@@ -81,6 +88,7 @@ class CheckpointStore {
   bool warned_incomplete_ = false;
   std::shared_ptr<const Checkpoint> latest_;
   bool latest_on_disk_ = false;
+  bool sealed_ = false;
   Stats stats_;
 };
 

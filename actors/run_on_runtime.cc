@@ -227,6 +227,7 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
                           " s (cluster.stall_timeout_s); " + collector.progress());
     }
   }
+  if (checkpoints) checkpoints->Seal();
   RunOutcome outcome = collector.TakeOutcome();
   outcome.checkpoints = ReportOf(checkpoints.get());
   if (run.before_shutdown) run.before_shutdown(runtime, outcome.summary);
