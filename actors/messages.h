@@ -4,11 +4,11 @@
 #ifndef OLSGD_ACTORS_MESSAGES_H_
 #define OLSGD_ACTORS_MESSAGES_H_
 
-#include "runtime/msgpack_safe.h"
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "runtime/msgpack_safe.h"
 
 namespace olsgd::actors {
 
@@ -44,8 +44,8 @@ struct FinishInfo {
   int64_t rounds = 0;
   double wall_s = 0, compute_s = 0, blocked_s = 0;
   uint64_t bytes_out = 0, bytes_in = 0;
-  MSGPACK_DEFINE(worker, interrupted, iterations, rounds, wall_s, compute_s, blocked_s,
-                 bytes_out, bytes_in)
+  MSGPACK_DEFINE(worker, interrupted, iterations, rounds, wall_s, compute_s, blocked_s, bytes_out,
+                 bytes_in)
 };
 
 // Vectors recorded for tests that check the algorithms' math on real runs
@@ -55,6 +55,15 @@ struct ProbeInfo {
   int64_t round = 0;
   std::string what;  // x_before | received | x_after | contribution
   MSGPACK_DEFINE(worker, round, what)
+};
+
+// A trainer's answer to TrainerActor::PauseAt(R): `paused` and round R, or
+// not paused and the latest round it has ended (it was past R already, had
+// finished, or R is its last round).
+struct PauseReply {
+  bool paused = false;
+  int64_t round = 0;
+  MSGPACK_DEFINE(paused, round)
 };
 
 // A trainer's state for a checkpoint of round `round`, as of the moment
@@ -83,10 +92,10 @@ struct TrainerState {
                  last_eval_sent)
 };
 enum TrainerArray : int {
-  kTrainerParams = 0,     // x
-  kTrainerMomentum,       // the optimiser's momentum buffer
-  kTrainerVelocity,       // WorkerBoundary v_i (overlap, beta > 0), else empty
-  kTrainerLastSent,       // WorkerBoundary s_i (cocod), else empty
+  kTrainerParams = 0,  // x
+  kTrainerMomentum,    // the optimiser's momentum buffer
+  kTrainerVelocity,    // WorkerBoundary v_i (overlap, beta > 0), else empty
+  kTrainerLastSent,    // WorkerBoundary s_i (cocod), else empty
   kTrainerArrays
 };
 

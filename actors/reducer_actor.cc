@@ -3,8 +3,8 @@
 #include <stdexcept>
 
 #include "actors/algorithm_kind.h"
-#include "actors/link_setup.h"
 #include "actors/coordinator_actor.h"
+#include "actors/link_setup.h"
 #include "actors/trainer_actor.h"
 #include "runtime/log.h"
 
@@ -36,11 +36,38 @@ void ReducerActor::Start(std::vector<rt::ActorHandle<TrainerActor>> trainers,
 
 void ReducerActor::Contribute(int64_t round, int worker, rt::Tensor slice, float lr) {
   if (!core_) throw std::logic_error("ReducerActor: contribution before Start");
-  // A dropped worker's late message, or a contribution that a trainer
-  // re-sent to this (replacement) reducer for a round already complete.
-  if (!core_->Counts(worker, round) || round <= last_reduced_) return;
+  if (worker < 0 || static_cast<size_t>(worker) >= trainers_.size()) {
+    throw std::invalid_argument("reducer " + std::to_string(shard_) +
+                                ": contribution from worker " + std::to_string(worker) +
+                                ", out of range [0, " + std::to_string(trainers_.size()) + ")");
+  }
+  // Only the worker's current trainer speaks for it: after a rejoin, a
+  // trainer the head had given up for lost (a partition, not a crash) must
+  // not add its late rounds under the same index.
+  if (context().sender() != trainers_[static_cast<size_t>(worker)].id()) {
+    return Ignore(round, worker,
+                  "from " + context().sender().ToString() + ", not the worker's trainer " +
+                      trainers_[static_cast<size_t>(worker)].id().ToString());
+  }
+  if (!core_->Counts(worker, round))
+    return Ignore(round, worker, "the worker is not in the group for it");
+  // A trainer re-sends its kept contributions to a re-created reducer; the
+  // rounds already complete here are expected leftovers.
+  if (round <= last_reduced_) {
+    ++ignored_;
+    rt::Log().debug(
+        "reducer {}: contribution of worker {} to round {} ignored: round {} is reduced already",
+        shard_, worker, round, last_reduced_);
+    return;
+  }
   if (!core_->Add(round, worker, std::as_const(slice).floats(), lr)) return;
   ReduceAndSend(round);
+}
+
+void ReducerActor::Ignore(int64_t round, int worker, const std::string& why) {
+  ++ignored_;
+  rt::Log().warn("reducer {}: contribution of worker {} to round {} ignored ({} so far): {}",
+                 shard_, worker, round, ignored_, why);
 }
 
 bool ReducerActor::Readmit(int worker, rt::ActorHandle<TrainerActor> trainer, int64_t from_round) {
@@ -117,8 +144,8 @@ void ReducerActor::MaybeCheckpoint(int64_t round, const rt::Tensor& result) {
   }
 }
 
-void ReducerActor::Restore(std::vector<rt::ActorHandle<TrainerActor>> trainers,
-                           ReducerState state, std::vector<rt::Tensor> arrays) {
+void ReducerActor::Restore(std::vector<rt::ActorHandle<TrainerActor>> trainers, ReducerState state,
+                           std::vector<rt::Tensor> arrays) {
   const std::string who = "reducer " + std::to_string(shard_) + ": checkpoint of round " +
                           std::to_string(state.round) + ": ";
   if (state.shard != shard_) {
@@ -134,8 +161,7 @@ void ReducerActor::Restore(std::vector<rt::ActorHandle<TrainerActor>> trainers,
                 std::vector<float>(anchor.begin(), anchor.end()), beta_);
   core_->Restore(anchor, std::as_const(arrays[kReducerVelocity]).floats(), state.first_update);
   if (arrays[kReducerResult].size() != core_->slice_size()) {
-    throw std::invalid_argument(who + "result of " +
-                                std::to_string(arrays[kReducerResult].size()) +
+    throw std::invalid_argument(who + "result of " + std::to_string(arrays[kReducerResult].size()) +
                                 " floats, expected " + std::to_string(core_->slice_size()));
   }
   last_reduced_ = state.round;

@@ -56,6 +56,8 @@ class ReducerActor : public rt::Actor {
 
  private:
   void ReduceAndSend(int64_t round);
+  // Counts and logs a contribution that is not used.
+  void Ignore(int64_t round, int worker, const std::string& why);
 
   std::string algorithm_;
   double beta_;
@@ -73,6 +75,7 @@ class ReducerActor : public rt::Actor {
   // it are leftovers that trainers re-sent to a replacement reducer.
   int64_t last_reduced_ = 0;
   rt::Tensor last_result_;
+  uint64_t ignored_ = 0;  // contributions not used (Ignore, and leftovers)
 };
 
 }  // namespace olsgd::actors

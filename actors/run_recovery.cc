@@ -16,7 +16,7 @@ bool Contains(const std::vector<int>& v, int x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// The workers that are neither lost nor finished being replaced: every other.
+// The workers not lost (the collector's view; rejoined ones count again).
 std::vector<int> LiveWorkers(const RecoveryContext& ctx) {
   const std::vector<int> lost = ctx.collector.lost_workers();
   std::vector<int> live;
@@ -86,6 +86,68 @@ bool CanTakeLostWorkers(const RecoveryContext& ctx, const rt::NodeInfo& node) {
   return true;
 }
 
+namespace {
+
+void UnpauseAll(RecoveryContext& ctx, const std::vector<int>& workers) {
+  for (int w : workers)
+    (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::Unpause);
+}
+
+// Tells the trainers the run no longer needs to stop (they were spawned for
+// a rejoin that did not happen), so their names are free for the next try.
+void DismissAll(const std::vector<rt::ActorHandle<TrainerActor>>& trainers) {
+  for (const auto& t : trainers) (void)t.Tell(&TrainerActor::Dismiss);
+}
+
+// Pauses every trainer of `live` at one round boundary and returns that
+// round, or an error saying why not (the trainers then go on). All of them
+// are asked at once to pause at the same round R, a little ahead of the
+// latest round any of them has ended: each runs to R and pauses there, and
+// since nobody stops before R every round up to R completes. A trainer that
+// is already past R when the request arrives says so; then they all go on
+// and the next attempt aims further ahead. The first attempt (R = 0) only
+// learns where they are.
+rt::Result<int64_t> PauseAllAtOneBoundary(RecoveryContext& ctx, const std::vector<int>& live,
+                                          std::chrono::milliseconds limit) {
+  constexpr int kAttempts = 6;
+  int64_t target = 0;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    std::vector<rt::Future<PauseReply>> replies;
+    replies.reserve(live.size());
+    for (int w : live) {
+      replies.push_back(
+          ctx.actors.trainers[static_cast<size_t>(w)].Call(&TrainerActor::PauseAt, target));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    bool all_paused = target > 0;
+    int64_t latest = 0;
+    for (size_t i = 0; i < live.size(); ++i) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      const rt::Result<PauseReply> r = replies[i].Get(std::max(left, std::chrono::milliseconds(1)));
+      if (!r.ok()) {
+        UnpauseAll(ctx, live);
+        return rt::Error{r.error().code, TrainerName(live[i]) + " did not reach round " +
+                                             std::to_string(target) + ": " + r.error().ToString()};
+      }
+      all_paused = all_paused && r->paused;
+      latest = std::max(latest, r->round);
+    }
+    if (all_paused) return target;
+    UnpauseAll(ctx, live);
+    // Two rounds ahead: the request must reach every trainer before it ends
+    // that round. Each retry aims one round further.
+    target = latest + 2 + attempt;
+    if (target >= ctx.plan.total_rounds) {
+      return rt::Error{rt::ErrorCode::kInvalidArgument, "the run is at its last rounds"};
+    }
+  }
+  return rt::Error{rt::ErrorCode::kTimeout, "the trainers did not meet at one round boundary in " +
+                                                std::to_string(kAttempts) + " attempts"};
+}
+
+}  // namespace
+
 std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
   std::vector<int> take = ctx.collector.lost_workers();
   if (take.empty()) return "";
@@ -95,9 +157,9 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
   const auto limit = Millis(ctx.spec.cluster.stall_timeout_s);
 
   // 1. The new trainers, on the new node (they load their data now, while
-  //    the others still train).
-  //    Until the readmission, a failure leaves the run as it was: it is
-  //    reported and the run goes on without the node.
+  //    the others still train). Until the readmission, a failure leaves the
+  //    run as it was: it is reported, the new trainers are dismissed and the
+  //    run goes on without the node.
   std::vector<rt::ActorHandle<TrainerActor>> fresh;
   try {
     for (int w : take) {
@@ -111,78 +173,75 @@ std::string RejoinLostWorkers(RecoveryContext& ctx, const rt::NodeInfo& node) {
                      TrainerName(w) + " on node '" + node.name + "'"));
     }
   } catch (const std::exception& e) {
+    DismissAll(fresh);
     return "node '" + node.name + "' cannot take lost workers: " + e.what();
   }
 
-  // 2. Every live trainer pauses at one round boundary R: first each at its
-  //    next one, then the ones behind go on to the latest (at most one round
-  //    apart: nobody can use round r's result before all have sent round r).
-  const auto unpause = [&] {
-    for (int w : live)
-      (void)ctx.actors.trainers[static_cast<size_t>(w)].Tell(&TrainerActor::Unpause);
-  };
-  std::string refused;
-  const auto pause_after = [&](int w, int64_t round) -> int64_t {
-    auto r = ctx.actors.trainers[static_cast<size_t>(w)]
-                 .Call(&TrainerActor::PauseAfter, round)
-                 .Get(limit);
-    if (!r.ok() && refused.empty()) {
-      refused = TrainerName(w) + " did not pause at a round boundary: " + r.error().ToString();
-    }
-    return r.ok() ? *r : -1;
-  };
-  std::vector<int64_t> at(live.size());
-  for (size_t i = 0; i < live.size() && refused.empty(); ++i) at[i] = pause_after(live[i], 1);
-  const int64_t boundary = *std::max_element(at.begin(), at.end());
-  for (size_t i = 0; i < live.size() && refused.empty(); ++i) {
-    if (at[i] < boundary) at[i] = pause_after(live[i], boundary);
+  // 2. Every live trainer pauses at one round boundary R.
+  const rt::Result<int64_t> paused = PauseAllAtOneBoundary(ctx, live, limit);
+  if (!paused.ok()) {
+    DismissAll(fresh);
+    return "node '" + node.name + "' did not take lost workers: " + paused.error().message;
   }
-  for (size_t i = 0; i < live.size() && refused.empty(); ++i) {
-    if (at[i] != boundary) {
-      refused = TrainerName(live[i]) + " paused after round " + std::to_string(at[i]) +
-                ", the others after " + std::to_string(boundary);
-    }
-  }
-  if (refused.empty() && boundary >= ctx.plan.total_rounds)
-    refused = "the run is at its last round";
-  if (!refused.empty()) {
-    unpause();
-    return "node '" + node.name + "' did not take lost workers: " + refused;
-  }
+  const int64_t boundary = *paused;
 
-  // 3. Readmit from round R + 1 (Call: in force before anyone goes on), then
-  //    copy a paused trainer's state into each new one.
+  // 3. Readmit each from round R + 1 (Calls: in force before anyone goes
+  //    on), then copy a paused trainer's state into it. A worker whose step
+  //    fails is dropped again everywhere (it stays lost) and the others go on.
   const int64_t from = boundary + 1;
   const int donor = live.front();
+  std::vector<std::string> rejoined, failed;
   for (size_t n = 0; n < take.size(); ++n) {
     const int w = take[n];
-    const auto must = [&](const rt::Result<bool>& r, const std::string& who) {
-      if (!r.ok()) {
-        throw std::runtime_error("rejoin of " + TrainerName(w) + " on node '" + node.name +
-                                 "': " + who + " did not take it back: " + r.error().ToString());
-      }
+    std::string error;
+    const auto step = [&](const auto& r, const std::string& who) {
+      if (!r.ok() && error.empty()) error = who + ": " + r.error().ToString();
     };
-    for (size_t j = 0; j < ctx.actors.reducers.size(); ++j) {
-      must(ctx.actors.reducers[j].Call(&ReducerActor::Readmit, w, fresh[n], from).Get(limit),
+    for (size_t j = 0; j < ctx.actors.reducers.size() && error.empty(); ++j) {
+      step(ctx.actors.reducers[j].Call(&ReducerActor::Readmit, w, fresh[n], from).Get(limit),
            ReducerName(static_cast<int>(j)));
     }
-    must(ctx.actors.coordinator.Call(&CoordinatorActor::Readmit, w, fresh[n], from).Get(limit),
-         "the coordinator");
-    must(ctx.actors.trainers[static_cast<size_t>(donor)]
-             .Call(&TrainerActor::SendStateTo, fresh[n])
-             .Get(limit),
-         TrainerName(donor));
+    if (error.empty()) {
+      step(ctx.actors.coordinator.Call(&CoordinatorActor::Readmit, w, fresh[n], from).Get(limit),
+           "the coordinator");
+    }
+    if (error.empty()) {
+      step(ctx.actors.trainers[static_cast<size_t>(donor)]
+               .Call(&TrainerActor::SendStateTo, fresh[n])
+               .Get(limit),
+           TrainerName(donor) + " -> " + TrainerName(w));
+    }
+    if (!error.empty()) {
+      for (const auto& r : ctx.actors.reducers)
+        (void)r.Tell(&ReducerActor::DropWorkers, std::vector<int>{w});
+      (void)ctx.actors.coordinator.Tell(&CoordinatorActor::DropWorkers, std::vector<int>{w});
+      (void)fresh[n].Tell(&TrainerActor::Dismiss);
+      failed.push_back(TrainerName(w) + " (" + error + ")");
+      continue;
+    }
     ctx.actors.trainers[static_cast<size_t>(w)] = fresh[n];
     ctx.placement.trainer_nodes[static_cast<size_t>(w)] = node.name;
     ctx.collector.OnWorkerRejoined(w, TrainerName(w) + " rejoined on node '" + node.name +
                                           "' from round " + std::to_string(from) +
                                           " (state copied from " + TrainerName(donor) +
                                           " after round " + std::to_string(boundary) + ")");
+    rejoined.push_back(TrainerName(w));
   }
-  unpause();
-  std::string names;
-  for (int w : take) names += (names.empty() ? "" : ", ") + TrainerName(w);
-  return names + " rejoined on node '" + node.name + "' from round " + std::to_string(from);
+  UnpauseAll(ctx, live);
+  const auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+  };
+  std::string what;
+  if (!rejoined.empty())
+    what =
+        join(rejoined) + " rejoined on node '" + node.name + "' from round " + std::to_string(from);
+  if (!failed.empty()) {
+    what += (what.empty() ? "" : "; ") + std::string("node '") + node.name + "' did not take " +
+            join(failed) + ": they stay lost";
+  }
+  return what;
 }
 
 }  // namespace olsgd::actors

@@ -4,12 +4,11 @@
 #include <stdexcept>
 #include <thread>
 
-#include "runtime/log.h"
-
 #include "actors/coordinator_actor.h"
 #include "actors/dataset_cache.h"
 #include "actors/reducer_actor.h"
 #include "actors/spec_json.h"
+#include "runtime/log.h"
 
 namespace olsgd::actors {
 namespace {
@@ -32,10 +31,11 @@ void TrainerActor::DefineMethods(rt::MethodTable<TrainerActor>& t) {
   t.Def("eval_done", &TrainerActor::EvalDone);
   t.Def("restore", &TrainerActor::Restore);
   t.Def("replace_reducer", &TrainerActor::ReplaceReducer);
-  t.Def("pause_after", &TrainerActor::PauseAfter);
+  t.Def("pause_at", &TrainerActor::PauseAt);
   t.Def("unpause", &TrainerActor::Unpause);
   t.Def("send_state_to", &TrainerActor::SendStateTo);
   t.Def("rejoin", &TrainerActor::Rejoin);
+  t.Def("dismiss", &TrainerActor::Dismiss);
 }
 
 TrainerActor::TrainerActor(std::string spec_json, int worker)
@@ -54,7 +54,8 @@ TrainerActor::TrainerActor(std::string spec_json, int worker)
   keep_sent_ = spec_.cluster.on_failure == "continue";
   warned_unreachable_.assign(plan_.shard_slices.size(), false);
   if (IsOverlapped(kind_)) {
-    boundary_ = std::make_unique<WorkerBoundary>(kind_, spec_.algorithm, spec_.cluster.workers, x0_);
+    boundary_ =
+        std::make_unique<WorkerBoundary>(kind_, spec_.algorithm, spec_.cluster.workers, x0_);
   }
 }
 
@@ -118,7 +119,9 @@ void TrainerActor::ScheduleStep() {
 }
 
 void TrainerActor::Step() {
-  if (!started_ || finished_) return;
+  // Paused (PauseAt) at a boundary with this step already queued: Unpause
+  // sends the next one.
+  if (!started_ || finished_ || paused_at_) return;
   const int64_t round = RoundOfNextStep();
   const auto begin = Clock::now();
   float loss;
@@ -206,8 +209,9 @@ void TrainerActor::Result(int64_t round, int shard, rt::Tensor slice) {
 void TrainerActor::Resume(int64_t round) {
   const auto now = Clock::now();
   round_.blocked_s += Seconds(now - block_start_);
-  if (now > block_start_) context().RecordSpan("blocked", "wait round " + std::to_string(round),
-                                               block_start_, now, {{"round", round}});
+  if (now > block_start_)
+    context().RecordSpan("blocked", "wait round " + std::to_string(round), block_start_, now,
+                         {{"round", round}});
   awaiting_.reset();
   last_consumed_ = round;
   kept_.erase(kept_.begin(), kept_.lower_bound(round));
@@ -252,7 +256,8 @@ void TrainerActor::SendSlice(size_t shard, int64_t round, std::span<const float>
   round_.messages_out += 1;
   round_.bytes_out += t.size_bytes();
   total_bytes_out_ += t.size_bytes();
-  const rt::Status st = reducers_[shard].Tell(&ReducerActor::Contribute, round, worker_, std::move(t), lr);
+  const rt::Status st =
+      reducers_[shard].Tell(&ReducerActor::Contribute, round, worker_, std::move(t), lr);
   if (st.ok()) return;
   const std::string what =
       "trainer " + std::to_string(worker_) + ": contribution to reducer " + std::to_string(shard);
@@ -272,7 +277,9 @@ void TrainerActor::ReplaceReducer(int shard, rt::ActorHandle<ReducerActor> reduc
     throw std::invalid_argument("trainer " + std::to_string(worker_) + ": replaced shard " +
                                 std::to_string(shard) + " out of range");
   }
-  if (!started_ || finished_) return;
+  // A finished trainer still re-sends: a slower one may need the results of
+  // the rounds it contributed to last.
+  if (!started_) return;
   reducers_[shard] = std::move(reducer);
   warned_unreachable_[shard] = false;
   for (const auto& [round, sent] : kept_) {
@@ -307,8 +314,8 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     if (worker_ == 0 && anchor != nullptr && HasAnchor(kind_)) {
       anchor_tensor = rt::Tensor::CopyOf(*anchor);
     }
-    Check(coordinator_.Tell(&CoordinatorActor::Snapshot, info,
-                            rt::Tensor::CopyOf(local_->params()), std::move(anchor_tensor)),
+    Check(coordinator_.Tell(&CoordinatorActor::Snapshot, info, rt::Tensor::CopyOf(local_->params()),
+                            std::move(anchor_tensor)),
           "trainer snapshot");
     const int64_t previous = last_eval_sent_;
     last_eval_sent_ = round;
@@ -318,9 +325,10 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
       eval_wait_start_ = Clock::now();
       if (!warned_eval_wait_) {
         warned_eval_wait_ = true;
-        spdlog::warn("trainer {}: evaluation cannot keep up with training; trainers wait for it "
-                     "(raise evaluation.every_rounds)",
-                     worker_);
+        spdlog::warn(
+            "trainer {}: evaluation cannot keep up with training; trainers wait for it "
+            "(raise evaluation.every_rounds)",
+            worker_);
       }
     }
   }
@@ -353,7 +361,7 @@ void TrainerActor::Finish(bool interrupted) {
   if (finished_) return;
   finished_ = true;
   if (pause_) {  // a rejoin waits for this trainer: it is past the last round
-    pause_->promise.Set(std::max(last_ended_, plan_.total_rounds));
+    pause_->promise.Set(PauseReply{false, std::max(last_ended_, plan_.total_rounds)});
     pause_.reset();
   }
   FinishInfo info;

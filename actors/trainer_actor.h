@@ -67,17 +67,23 @@ class TrainerActor : public rt::Actor {
   // keeps the contributions of rounds whose results it has not yet used,
   // and of the last one it used (another trainer may still need it).
   void ReplaceReducer(int shard, rt::ActorHandle<ReducerActor> reducer);
-  // Pauses at the end of the first round >= `round` (right after its
+  // Pauses at the end of round `round` exactly (right after its
   // contribution is sent; for sync_sgd and local_sgd after its result is
-  // applied) and resolves with that round. A trainer that has finished, or
-  // reaches its last round, resolves with that round without pausing.
-  rt::Future<int64_t> PauseAfter(int64_t round);
-  // Goes on after PauseAfter.
+  // applied) and resolves with {paused, round}. A trainer that is past that
+  // boundary already (it has taken a step of a later round), has finished,
+  // or would pause at its last round resolves at once, not paused, with the
+  // latest round it ended: the caller then aims at a later round.
+  rt::Future<PauseReply> PauseAt(int64_t round);
+  // Goes on after PauseAt (and drops a pause not yet reached).
   void Unpause();
   // REQUIRES: paused. Starts `target` (a new trainer for a worker that was
   // lost) from a copy of this trainer's state at the paused round: model,
   // optimiser and boundary state; the data shard stays the target's own.
-  bool SendStateTo(rt::ActorHandle<TrainerActor> target);
+  // Resolves once the target has taken the state (its Rejoin's outcome).
+  rt::Future<void> SendStateTo(rt::ActorHandle<TrainerActor> target);
+  // A trainer the run no longer wants (a rejoin that did not happen) stops
+  // and frees its name.
+  void Dismiss();
   // The other end of SendStateTo: takes the state, wires the actor and
   // starts training with round state.round + 1.
   void Rejoin(TrainerState state, std::vector<rt::Tensor> arrays,
@@ -120,7 +126,7 @@ class TrainerActor : public rt::Actor {
   // the last, and the arrays; `who` starts its error messages.
   void TakeModelState(const TrainerState& st, const std::vector<rt::Tensor>& arrays,
                       int64_t expected_step, const std::string& who);
-  // At the end of round `round`: true if the trainer pauses there (PauseAfter).
+  // At the end of round `round`: true if the trainer pauses there (PauseAt).
   bool MaybePause(int64_t round);
   void Probe(int64_t round, const char* what, std::span<const float> v);
   double SinceOrigin(Clock::time_point t) const;
@@ -158,11 +164,11 @@ class TrainerActor : public rt::Actor {
   bool keep_sent_ = false;
   std::map<int64_t, SentContribution> kept_;
   std::vector<bool> warned_unreachable_;
-  // PauseAfter: the round to pause after and the caller's promise, and
-  // where the trainer is paused now.
+  // PauseAt: the round to pause at and the caller's promise, and where the
+  // trainer is paused now.
   struct PauseRequest {
-    int64_t after = 0;
-    rt::Promise<int64_t> promise;
+    int64_t at = 0;
+    rt::Promise<PauseReply> promise;
   };
   std::optional<PauseRequest> pause_;
   std::optional<int64_t> paused_at_;

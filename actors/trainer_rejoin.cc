@@ -1,6 +1,6 @@
 // TrainerActor's side of a restarted worker rejoining the run (on_failure:
 // continue; docs/CLUSTER.md, "A worker rejoins"). The head pauses every live
-// trainer at one round boundary R, readmits the new trainer to the reducers
+// trainer at one round boundary R (PauseAt), readmits the new trainer to the reducers
 // and the coordinator from round R + 1, has one paused trainer copy its state
 // to the new one, and lets everyone go on. Kept apart from trainer_actor.cc,
 // which is about training.
@@ -14,31 +14,39 @@
 
 namespace olsgd::actors {
 
-rt::Future<int64_t> TrainerActor::PauseAfter(int64_t round) {
-  if (finished_) return rt::Future<int64_t>::Ready(std::max(last_ended_, plan_.total_rounds));
-  if (paused_at_ && *paused_at_ >= round) return rt::Future<int64_t>::Ready(*paused_at_);
-  if (!paused_at_ && eval_gate_ && last_ended_ >= round) {
-    // Stopped after last_ended_ for an evaluation: that is a boundary already.
-    paused_at_ = last_ended_;
-    return rt::Future<int64_t>::Ready(last_ended_);
-  }
-  pause_.emplace();
-  pause_->after = round;
-  rt::Future<int64_t> reply = pause_->promise.future();
+rt::Future<PauseReply> TrainerActor::PauseAt(int64_t round) {
+  using Reply = rt::Future<PauseReply>;
+  if (finished_) return Reply::Ready(PauseReply{false, std::max(last_ended_, plan_.total_rounds)});
+  if (round >= plan_.total_rounds) return Reply::Ready(PauseReply{false, last_ended_});
   if (paused_at_) {
-    // Paused too early: go on to `round` (the others are there already).
+    if (*paused_at_ == round) return Reply::Ready(PauseReply{true, round});
+    if (*paused_at_ > round) return Reply::Ready(PauseReply{false, *paused_at_});
+    // Paused at an earlier boundary (an earlier attempt): go on to `round`.
     paused_at_.reset();
     if (!eval_gate_) ContinueAfter(last_ended_);
   }
-  return reply;
+  if (last_ended_ > round) return Reply::Ready(PauseReply{false, last_ended_});
+  if (last_ended_ == round) {
+    // Still at that boundary if no step of the next round has run (the step
+    // this trainer sent itself is still queued, or it waits for an
+    // evaluation): pause here, and Step does nothing while paused. A
+    // sync_sgd trainer waiting for the next average has computed (and sent)
+    // that step's gradient already: awaiting_ is set, and it is past.
+    if (local_->step() == round * tau_ && !awaiting_) {
+      paused_at_ = round;
+      return Reply::Ready(PauseReply{true, round});
+    }
+    return Reply::Ready(PauseReply{false, last_ended_});
+  }
+  pause_.emplace();
+  pause_->at = round;
+  return pause_->promise.future();
 }
 
 bool TrainerActor::MaybePause(int64_t round) {
-  if (!pause_ || round < pause_->after) return false;
-  pause_->promise.Set(round);
+  if (!pause_ || round != pause_->at) return false;
+  pause_->promise.Set(PauseReply{true, round});
   pause_.reset();
-  // The last round ends the run: nobody can rejoin it, so do not stop there.
-  if (round >= plan_.total_rounds) return false;
   paused_at_ = round;
   return true;
 }
@@ -50,7 +58,7 @@ void TrainerActor::Unpause() {
   if (!eval_gate_) ContinueAfter(last_ended_);
 }
 
-bool TrainerActor::SendStateTo(rt::ActorHandle<TrainerActor> target) {
+rt::Future<void> TrainerActor::SendStateTo(rt::ActorHandle<TrainerActor> target) {
   if (!paused_at_) {
     throw std::logic_error("trainer " + std::to_string(worker_) + ": SendStateTo while not paused");
   }
@@ -62,15 +70,13 @@ bool TrainerActor::SendStateTo(rt::ActorHandle<TrainerActor> target) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(
           std::chrono::system_clock::now().time_since_epoch() - since_origin)
           .count();
-  const rt::Status sent = target.Tell(&TrainerActor::Rejoin, state, std::move(arrays), reducers_,
-                                      coordinator_, origin_unix_ns, record_vectors_);
-  if (!sent.ok()) {
-    throw std::runtime_error(
-        "trainer " + std::to_string(worker_) +
-        ": state for the rejoining trainer undeliverable: " + sent.error().ToString());
-  }
-  return true;
+  // A Call, so that a target that cannot take the state (it threw, or its
+  // node is gone) reaches the head as an error rather than as a stall.
+  return target.Call(&TrainerActor::Rejoin, state, std::move(arrays), reducers_, coordinator_,
+                     origin_unix_ns, record_vectors_);
 }
+
+void TrainerActor::Dismiss() { context().Stop(); }
 
 void TrainerActor::Rejoin(TrainerState st, std::vector<rt::Tensor> arrays,
                           std::vector<rt::ActorHandle<ReducerActor>> reducers,

@@ -75,7 +75,8 @@ class TestCluster {
   RunOutcome RunLosingW1(const std::string& restarted = "") {
     AddWorker("w0");
     AddWorker("w1");
-    while (!evaluated_ && head_.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready) {
+    while (!evaluated_ &&
+           head_.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready) {
     }
     StopWorker("w1");
     if (!restarted.empty()) AddWorker(restarted);
@@ -104,8 +105,8 @@ class TestCluster {
   std::list<Worker> workers_;  // stable addresses
 };
 
-ExperimentSpec RecoverySpec(const std::string& algorithm, int steps) {
-  return test_util::LossSpec(algorithm, steps, "continue");
+ExperimentSpec RecoverySpec(const std::string& algorithm, int steps, int workers = 2) {
+  return test_util::LossSpec(algorithm, steps, "continue", workers);
 }
 
 std::string Joined(const std::vector<std::string>& v) {
@@ -194,6 +195,38 @@ TEST(RejoinTest, ARestartedWorkerTakesTheLostTrainerBackAtARoundBoundary) {
     }
     EXPECT_EQ(cluster.ExitCode("w0"), 0);
     EXPECT_EQ(cluster.ExitCode("w1"), 130);
+    EXPECT_EQ(cluster.ExitCode("w1-restarted"), 0);
+  }
+}
+
+// Two trainers survive (both on w0) and must pause at the same boundary
+// while each needs the other's contributions to get there: asked one after
+// the other, the first would pause and the second could never end its
+// round. Every algorithm family: lockstep (sync_sgd), blocking rounds
+// (local_sgd) and overlapped rounds.
+TEST(RejoinTest, TwoSurvivingTrainersPauseAtOneBoundaryAndTheLostOneRejoins) {
+  for (const std::string alg : {"sync_sgd", "local_sgd", "overlap_local_sgd"}) {
+    ExperimentSpec spec = RecoverySpec(alg, 1000, 3);
+    spec.cluster.trainer_nodes = {"w0", "w0", "w1"};
+    TestCluster cluster(spec);
+    const RunOutcome out = cluster.RunLosingW1("w1-restarted");
+    ASSERT_EQ(out.summary.status, "completed") << alg << ": " << out.summary.failure;
+    ASSERT_EQ(out.summary.recovery.size(), 1u) << alg << ": " << Joined(out.summary.recovery);
+    EXPECT_NE(out.summary.recovery[0].find("trainer:2 rejoined on node 'w1-restarted' from round "),
+              std::string::npos)
+        << out.summary.recovery[0];
+    ASSERT_EQ(out.final_models.size(), 3u);
+    for (size_t w = 0; w < 3; ++w)
+      ASSERT_FALSE(out.final_models[w].empty()) << alg << ": worker " << w;
+    ASSERT_FALSE(out.evals.empty());
+    EXPECT_EQ(out.evals.back().workers.size(), 3u)
+        << alg << ": the last evaluation left a worker out";
+    if (alg == "sync_sgd") {
+      EXPECT_TRUE(SameBits(out.final_models[0], out.final_models[2]))
+          << "the rejoined worker's model differs from the others'";
+      EXPECT_TRUE(SameBits(out.final_models[0], out.final_models[1]));
+    }
+    EXPECT_EQ(cluster.ExitCode("w0"), 0);
     EXPECT_EQ(cluster.ExitCode("w1-restarted"), 0);
   }
 }
