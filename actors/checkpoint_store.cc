@@ -20,10 +20,11 @@ CheckpointStore::Pending& CheckpointStore::PendingFor(int64_t round) {
   if (pending_.size() >= kMaxPending && pending_.count(round) == 0) {
     if (!warned_incomplete_) {
       warned_incomplete_ = true;
-      spdlog::warn("checkpoint of round {} will not complete: {} of its {} parts arrived (a lost "
-                   "worker's part never comes); incomplete checkpoints are dropped from now on",
-                   pending_.begin()->first, pending_.begin()->second.arrived,
-                   spec_.cluster.workers + spec_.algorithm.reducer_shards);
+      spdlog::warn(
+          "checkpoint of round {} will not complete: {} of its {} parts arrived (a lost "
+          "worker's part never comes); incomplete checkpoints are dropped from now on",
+          pending_.begin()->first, pending_.begin()->second.arrived,
+          spec_.cluster.workers + spec_.algorithm.reducer_shards);
     }
     pending_.erase(pending_.begin());
   }

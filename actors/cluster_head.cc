@@ -1,4 +1,3 @@
-#include "actors/millis.h"
 #include "actors/cluster_head.h"
 
 #include <chrono>
@@ -8,6 +7,7 @@
 
 #include "actors/actor_types.h"
 #include "actors/cluster_security.h"
+#include "actors/millis.h"
 #include "actors/node_agent.h"
 #include "actors/node_loss.h"
 #include "actors/placement.h"
@@ -16,7 +16,6 @@
 
 namespace olsgd::actors {
 namespace {
-
 
 // Worker nodes that have finished joining: the head registers a node when its
 // join arrives, but the worker learns its node id only from the reply, and an
@@ -46,7 +45,8 @@ std::vector<rt::NodeInfo> WaitForWorkers(rt::Runtime& runtime, const ExperimentS
     const int have = static_cast<int>(ready.size()) - 1;
     if (have != seen) {
       head.say("head: " + std::to_string(have) + " of " + std::to_string(want) +
-               " worker nodes joined (start them with `olsgd worker --head " + runtime.address() + "`)");
+               " worker nodes joined (start them with `olsgd worker --head " + runtime.address() +
+               "`)");
       seen = have;
     }
     if (have >= want) return ready;
@@ -55,7 +55,8 @@ std::vector<rt::NodeInfo> WaitForWorkers(rt::Runtime& runtime, const ExperimentS
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       throw std::runtime_error("only " + std::to_string(have) + " of " + std::to_string(want) +
-                               " worker nodes joined within " + std::to_string(spec.cluster.join_timeout_s) +
+                               " worker nodes joined within " +
+                               std::to_string(spec.cluster.join_timeout_s) +
                                " s (cluster.wait_for_workers, cluster.join_timeout_s)");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -81,14 +82,16 @@ std::vector<std::pair<rt::NodeInfo, rt::ActorHandle<NodeAgent>>> Agents(rt::Runt
 // every worker process the run is over and how it should exit.
 void CollectAndRelease(rt::Runtime& runtime, const RunSummary& summary, bool trace) {
   const int code = summary.status == "completed" ? 0 : summary.status == "interrupted" ? 130 : 1;
-  const std::string message = "run " + summary.status + (summary.failure.empty() ? "" : ": " + summary.failure);
+  const std::string message =
+      "run " + summary.status + (summary.failure.empty() ? "" : ": " + summary.failure);
   for (auto& [node, agent] : Agents(runtime)) {
     if (trace) {
       auto spans = agent.Call(&NodeAgent::TakeSpans).Get(std::chrono::seconds(30));
       if (spans.ok()) {
         ImportSpans(runtime.spans(), *spans, static_cast<int>(node.id));
       } else {
-        rt::Log().warn("trace spans of node '{}' not collected: {}", node.name, spans.error().ToString());
+        rt::Log().warn("trace spans of node '{}' not collected: {}", node.name,
+                       spans.error().ToString());
       }
     }
     (void)agent.Tell(&NodeAgent::Release, code, message);
@@ -97,8 +100,8 @@ void CollectAndRelease(rt::Runtime& runtime, const RunSummary& summary, bool tra
 
 }  // namespace
 
-RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer, const RunOptions& options,
-                        const HeadOptions& head) {
+RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer,
+                        const RunOptions& options, const HeadOptions& head) {
   RegisterExperimentActorTypes();
   NodeLossQueue losses;
   rt::RuntimeOptions ro;
@@ -109,15 +112,17 @@ RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer, const
   ro.security = ClusterSecurity(spec.cluster.key_dir, spec.cluster.insecure);
   ro.heartbeat.interval = Millis(spec.cluster.heartbeat_s);
   ro.heartbeat.timeout = Millis(spec.cluster.failure_timeout_s);
-  ro.on_node_lost = [&losses](rt::NodeId node, const std::string& reason) { losses.Push(node, reason); };
+  ro.on_node_lost = [&losses](rt::NodeId node, const std::string& reason) {
+    losses.Push(node, reason);
+  };
   RuntimeRun run;
   run.runtime = rt::Runtime::Start(ro);
   head.say("head: listening on " + run.runtime->address() +
            (spec.cluster.key_dir.empty() ? " (plaintext)" : " (CURVE)"));
   const std::vector<rt::NodeInfo> nodes = WaitForWorkers(*run.runtime, spec, options, head);
   losses.RememberNodes(nodes);
-  run.placement = PlaceActors(spec.cluster, spec.algorithm.reducer_shards, nodes,
-                              run.runtime->node_name());
+  run.placement =
+      PlaceActors(spec.cluster, spec.algorithm.reducer_shards, nodes, run.runtime->node_name());
   for (const auto& w : run.placement.warnings) head.say("head: warning: " + w);
   head.say("head: placement: " + DescribePlacement(run.placement, run.runtime->node_name()));
   const bool trace = !options.trace_path.empty();
@@ -127,7 +132,8 @@ RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer, const
   // reports, and recording spans like the others.
   std::set<rt::NodeId> placed;
   for (const auto& node : nodes) placed.insert(node.id);
-  run.ready_nodes = [runtime = run.runtime.get(), &losses, trace, known = std::move(placed)]() mutable {
+  run.ready_nodes = [runtime = run.runtime.get(), &losses, trace,
+                     known = std::move(placed)]() mutable {
     std::vector<rt::NodeInfo> ready = ReadyNodes(*runtime);
     losses.RememberNodes(ready);
     for (const auto& node : ready) {

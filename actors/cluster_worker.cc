@@ -1,4 +1,3 @@
-#include "actors/millis.h"
 #include "actors/cluster_worker.h"
 
 #include <unistd.h>
@@ -10,6 +9,7 @@
 
 #include "actors/actor_types.h"
 #include "actors/cluster_security.h"
+#include "actors/millis.h"
 #include "actors/node_agent.h"
 #include "actors/route_address.h"
 #include "runtime/runtime.h"
@@ -17,10 +17,10 @@
 namespace olsgd::actors {
 namespace {
 
-
 std::string DefaultNodeName() {
   char host[256] = {0};
-  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') return "worker-" + std::to_string(getpid());
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0')
+    return "worker-" + std::to_string(getpid());
   return std::string(host) + "-" + std::to_string(getpid());
 }
 
@@ -49,7 +49,8 @@ WorkerNodeResult RunWorkerNode(const WorkerNodeOptions& options, const std::atom
   NodeReleaseSlot release;
   rt::RuntimeOptions ro;
   ro.join = options.head;
-  ro.listen = options.listen.empty() ? "tcp://" + LocalAddressToward(options.head) + ":0" : options.listen;
+  ro.listen =
+      options.listen.empty() ? "tcp://" + LocalAddressToward(options.head) + ":0" : options.listen;
   ro.node_name = options.name.empty() ? DefaultNodeName() : options.name;
   ro.slots = options.slots;
   ro.spin_iterations = 0;
@@ -62,8 +63,8 @@ WorkerNodeResult RunWorkerNode(const WorkerNodeOptions& options, const std::atom
   };
   std::unique_ptr<rt::Runtime> runtime = rt::Runtime::Start(ro);
   runtime->spans().set_enabled(false);  // the head turns them on when it wants a trace
-  auto agent = runtime->SpawnLocal<NodeAgent>(rt::SpawnOptions{.name = NodeAgentName(runtime->node_name())},
-                                              &release);
+  auto agent = runtime->SpawnLocal<NodeAgent>(
+      rt::SpawnOptions{.name = NodeAgentName(runtime->node_name())}, &release);
   if (!agent.ok()) {
     throw std::runtime_error("cannot register node '" + runtime->node_name() +
                              "' with the head: " + agent.error().ToString());

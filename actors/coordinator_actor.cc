@@ -60,7 +60,8 @@ void CoordinatorActor::DropWorkers(std::vector<int> workers) {
   }
 }
 
-bool CoordinatorActor::Readmit(int worker, rt::ActorHandle<TrainerActor> trainer, int64_t from_round) {
+bool CoordinatorActor::Readmit(int worker, rt::ActorHandle<TrainerActor> trainer,
+                               int64_t from_round) {
   if (worker < 0 || static_cast<size_t>(worker) >= member_from_.size()) {
     throw std::invalid_argument("coordinator: readmitted worker " + std::to_string(worker) +
                                 " out of range");

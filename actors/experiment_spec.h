@@ -14,14 +14,14 @@ namespace olsgd::actors {
 
 // cluster: how many workers, and where actors run.
 struct ClusterSpec {
-  int workers = 4;               // m, number of trainer actors
+  int workers = 4;                // m, number of trainer actors
   std::string mode = "embedded";  // embedded (one process) | head (multi-host)
   int blas_threads = 1;           // OpenBLAS threads per trainer
   // Explicit placement: node name per trainer / reducer shard; empty = spread.
   std::vector<std::string> trainer_nodes;
   std::vector<std::string> reducer_nodes;
-  bool insecure = false;        // plaintext tcp allowed (multi-host only)
-  std::string key_dir;          // CURVE key directory (olsgd keygen)
+  bool insecure = false;             // plaintext tcp allowed (multi-host only)
+  std::string key_dir;               // CURVE key directory (olsgd keygen)
   std::string on_failure = "abort";  // abort | continue
   double heartbeat_s = 0.5;
   double failure_timeout_s = 2.5;
@@ -52,17 +52,17 @@ struct DataSpec {
 // model: architecture by name.
 struct ModelSpec {
   std::string name = "mlp";                   // mlp | cnn
-  std::vector<int> hidden = {256, 128};      // mlp hidden layer widths
+  std::vector<int> hidden = {256, 128};       // mlp hidden layer widths
   std::vector<int> conv_channels = {16, 32};  // cnn: two conv layers
   int fc_hidden = 128;                        // cnn: hidden fully connected width
 };
 
 // training: local optimiser and schedule.
 struct TrainingSpec {
-  double epochs = 1.0;    // epochs over each worker's shard; ignored if steps > 0
-  int64_t steps = 0;      // local steps per worker; 0 = derive from epochs
-  int batch_size = 64;    // per worker
-  double lr = 0.1;        // base learning rate before scaling
+  double epochs = 1.0;             // epochs over each worker's shard; ignored if steps > 0
+  int64_t steps = 0;               // local steps per worker; 0 = derive from epochs
+  int batch_size = 64;             // per worker
+  double lr = 0.1;                 // base learning rate before scaling
   bool lr_linear_scaling = false;  // lr *= (batch_size * workers) / lr_reference_batch
   int lr_reference_batch = 128;
   double warmup_epochs = 0.0;
@@ -75,7 +75,8 @@ struct TrainingSpec {
 
 // algorithm: which of the five, and its parameters (docs: ALGORITHMS.md).
 struct AlgorithmSpec {
-  std::string name = "overlap_local_sgd";  // sync_sgd | local_sgd | overlap_local_sgd | easgd | cocod_sgd
+  std::string name =
+      "overlap_local_sgd";  // sync_sgd | local_sgd | overlap_local_sgd | easgd | cocod_sgd
   int tau = 2;
   double alpha = 0.6;
   double beta = 0.0;       // anchor momentum (local_sgd: BMUF/SlowMo; overlap: momentum variant)
@@ -123,7 +124,7 @@ struct InjectionSpec {
 
 // evaluation: when and what to evaluate.
 struct EvaluationSpec {
-  int every_rounds = 0;      // 0 = evaluate every epoch; otherwise every N rounds
+  int every_rounds = 0;          // 0 = evaluate every epoch; otherwise every N rounds
   double target_accuracy = 0.0;  // for time-to-target; 0 = none
   int test_batch = 1000;
   bool evaluate_anchor = true;  // anchor algorithms: also evaluate the anchor

@@ -52,7 +52,8 @@ std::string RunCollector::progress() {
   for (size_t w = 0; w < last_round_.size(); ++w) {
     if (lost_[w]) continue;
     s += (s.empty() ? "" : ", ") + ("trainer:" + std::to_string(w)) +
-         (outcome_.final_models[w].empty() ? " finished round " + std::to_string(last_round_[w]) : " done");
+         (outcome_.final_models[w].empty() ? " finished round " + std::to_string(last_round_[w])
+                                           : " done");
   }
   return s;
 }
@@ -80,7 +81,8 @@ void RunCollector::OnFinished(const FinishInfo& info, std::vector<float> final_m
   MaybeFinishLocked();
 }
 
-void RunCollector::OnWorkersLost(const std::vector<int>& workers, const std::vector<std::string>& shards) {
+void RunCollector::OnWorkersLost(const std::vector<int>& workers,
+                                 const std::vector<std::string>& shards) {
   std::lock_guard<std::mutex> lock(mu_);
   if (done_) return;
   for (int w : workers) {
@@ -88,7 +90,8 @@ void RunCollector::OnWorkersLost(const std::vector<int>& workers, const std::vec
     if (!outcome_.final_models[w].empty()) continue;  // it had finished: nothing lost
     lost_[w] = true;
   }
-  outcome_.summary.lost_shards.insert(outcome_.summary.lost_shards.end(), shards.begin(), shards.end());
+  outcome_.summary.lost_shards.insert(outcome_.summary.lost_shards.end(), shards.begin(),
+                                      shards.end());
   MaybeFinishLocked();
 }
 

@@ -38,8 +38,8 @@ std::string CheckpointNote(CheckpointStore* checkpoints) {
   try {
     const std::string dir = checkpoints->WriteLatest();
     if (dir.empty()) return "; no checkpoint complete yet";
-    return "; last checkpoint: " + dir + " (round " + std::to_string(checkpoints->latest_round().value_or(0)) +
-           ")";
+    return "; last checkpoint: " + dir + " (round " +
+           std::to_string(checkpoints->latest_round().value_or(0)) + ")";
   } catch (const std::exception& e) {
     return std::string("; the checkpoint could not be written: ") + e.what();
   }
@@ -62,7 +62,8 @@ void HandleLoss(const NodeLoss& loss, const train::Dataset& train_data, Recovery
   if (!on.shards.empty()) {
     const std::string why = WhyReducersCannotBeRecreated(spec);
     if (!why.empty()) {
-      collector.OnFailure(what + "; on_failure: continue cannot go on: " + why + CheckpointNote(ctx.checkpoints));
+      collector.OnFailure(what + "; on_failure: continue cannot go on: " + why +
+                          CheckpointNote(ctx.checkpoints));
       return;
     }
   }
@@ -94,8 +95,8 @@ void HandleLoss(const NodeLoss& loss, const train::Dataset& train_data, Recovery
 // on_failure: continue: gives lost workers to a worker node that hosts no
 // trainer (a restarted worker process, or a spare one), at most one node per
 // call. `tried` keeps nodes already used or refused.
-void MaybeRejoin(const std::function<std::vector<rt::NodeInfo>()>& ready_nodes, RecoveryContext& ctx,
-                 std::set<rt::NodeId>& tried) {
+void MaybeRejoin(const std::function<std::vector<rt::NodeInfo>()>& ready_nodes,
+                 RecoveryContext& ctx, std::set<rt::NodeId>& tried) {
   if (ctx.collector.lost_workers().empty()) return;
   for (const rt::NodeInfo& node : ready_nodes()) {
     if (tried.count(node.id) > 0 || !CanTakeLostWorkers(ctx, node)) continue;
@@ -124,7 +125,8 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
   const int k = spec.algorithm.reducer_shards;
   if (static_cast<int>(placement.trainer_nodes.size()) != m ||
       static_cast<int>(placement.reducer_nodes.size()) != k) {
-    throw std::invalid_argument("placement does not match cluster.workers / algorithm.reducer_shards");
+    throw std::invalid_argument(
+        "placement does not match cluster.workers / algorithm.reducer_shards");
   }
 
   // A checkpoint to continue from is checked in full before anything starts.
@@ -139,19 +141,20 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
   }();
   const RunPlan plan = MakeRunPlan(spec, train_data->n, x0.size());
   if (resume) CheckCheckpointShape(*resume, plan, x0.size());
-  const std::unique_ptr<CheckpointStore> checkpoints = MakeCheckpointStore(spec, options.checkpoint_dir);
+  const std::unique_ptr<CheckpointStore> checkpoints =
+      MakeCheckpointStore(spec, options.checkpoint_dir);
 
   RunCollector collector(spec, observer);
   if (resume) collector.Seed(resume->history);
   const rt::RestartPolicy stop_on_failure = rt::RestartPolicy::StopOnFailure();
 
   RunActors actors;
-  actors.coordinator = CheckSpawn(
-      runtime.SpawnLocal<CoordinatorActor>(
-          rt::SpawnOptions{.name = "coordinator", .dedicated_thread = true,
-                           .restart = stop_on_failure},
-          spec, &collector, checkpoints.get()),
-      "the coordinator");
+  actors.coordinator =
+      CheckSpawn(runtime.SpawnLocal<CoordinatorActor>(rt::SpawnOptions{.name = "coordinator",
+                                                                       .dedicated_thread = true,
+                                                                       .restart = stop_on_failure},
+                                                      spec, &collector, checkpoints.get()),
+                 "the coordinator");
   actors.watched = {actors.coordinator.id()};
   for (int j = 0; j < k; ++j) {
     const std::string& node = placement.reducer_nodes[j];
@@ -165,12 +168,13 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
   const std::string spec_json = SpecToJson(spec);
   for (int i = 0; i < m; ++i) {
     const std::string& node = placement.trainer_nodes[i];
-    actors.trainers.push_back(CheckSpawn(
-        runtime.Spawn<TrainerActor>(
-            rt::SpawnOptions{.name = TrainerName(i), .node = node, .dedicated_thread = true,
-                             .restart = stop_on_failure},
-            spec_json, i),
-        TrainerName(i) + (node.empty() ? "" : " on node '" + node + "'")));
+    actors.trainers.push_back(
+        CheckSpawn(runtime.Spawn<TrainerActor>(rt::SpawnOptions{.name = TrainerName(i),
+                                                                .node = node,
+                                                                .dedicated_thread = true,
+                                                                .restart = stop_on_failure},
+                                               spec_json, i),
+                   TrainerName(i) + (node.empty() ? "" : " on node '" + node + "'")));
     if (node.empty()) actors.watched.push_back(actors.trainers.back().id());
   }
   ApplyLinks(runtime, spec);
@@ -179,14 +183,17 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
   CheckSent(actors.coordinator.Tell(&CoordinatorActor::Wire, actors.trainers), "the coordinator");
 
   if (checkpoints) {
-    EnableReducerCheckpoints(actors.reducers, actors.coordinator, spec.cluster.checkpoint_every_rounds,
-                             plan.total_rounds);
+    EnableReducerCheckpoints(actors.reducers, actors.coordinator,
+                             spec.cluster.checkpoint_every_rounds, plan.total_rounds);
   }
-  if (resume) RestoreActors(*resume, actors.trainers, actors.reducers);  // reducers re-send the round's result
+  if (resume)
+    RestoreActors(*resume, actors.trainers,
+                  actors.reducers);  // reducers re-send the round's result
   for (int j = 0; j < k && !resume; ++j) {
     const auto [lo, hi] = plan.shard_slices[j];
-    CheckSent(actors.reducers[j].Tell(&ReducerActor::Start, actors.trainers,
-                                      rt::Tensor::CopyOf(std::span<const float>(x0).subspan(lo, hi - lo))),
+    CheckSent(actors.reducers[j].Tell(
+                  &ReducerActor::Start, actors.trainers,
+                  rt::Tensor::CopyOf(std::span<const float>(x0).subspan(lo, hi - lo))),
               ReducerName(j));
   }
   const int64_t origin = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -198,7 +205,8 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
               TrainerName(i));
   }
 
-  RecoveryContext recovery{runtime, spec, spec_json, plan, x0, placement, actors, collector, checkpoints.get()};
+  RecoveryContext recovery{runtime, spec,      spec_json,        plan, x0, placement,
+                           actors,  collector, checkpoints.get()};
   std::set<rt::NodeId> rejoin_tried;
   auto next_rejoin_check = std::chrono::steady_clock::now();
   bool stop_sent = false;

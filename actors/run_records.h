@@ -71,7 +71,7 @@ struct RunSummary {
   double best_accuracy = kNoValue;
   double final_test_loss = kNoValue;
   double time_to_target_s = kNoValue;  // NaN if never reached or no target
-  double blocked_share = 0;           // overall: sum blocked / sum wall
+  double blocked_share = 0;            // overall: sum blocked / sum wall
   uint64_t bytes_moved = 0;
   std::vector<WorkerSummary> workers;
   std::vector<std::string> lost_shards;  // on_failure: continue

@@ -10,9 +10,10 @@ namespace {
 constexpr int64_t kDropped = std::numeric_limits<int64_t>::max();
 }  // namespace
 
-SliceReducer::SliceReducer(ReduceOp op, int workers, std::vector<float> initial_anchor,
-                           double beta)
-    : op_(op), beta_(beta), member_from_(static_cast<size_t>(std::max(workers, 0)), 0),
+SliceReducer::SliceReducer(ReduceOp op, int workers, std::vector<float> initial_anchor, double beta)
+    : op_(op),
+      beta_(beta),
+      member_from_(static_cast<size_t>(std::max(workers, 0)), 0),
       anchor_(std::move(initial_anchor)) {
   if (workers < 1) throw std::invalid_argument("SliceReducer: workers must be >= 1");
   if (op_ == ReduceOp::kSlowMo) velocity_.assign(anchor_.size(), 0.0f);
@@ -40,8 +41,7 @@ bool SliceReducer::Complete(int64_t round, const Pending& p) const {
   return true;
 }
 
-bool SliceReducer::Add(int64_t round, int worker, std::span<const float> contribution,
-                       float lr) {
+bool SliceReducer::Add(int64_t round, int worker, std::span<const float> contribution, float lr) {
   if (worker < 0 || static_cast<size_t>(worker) >= member_from_.size()) {
     throw std::invalid_argument("SliceReducer: worker " + std::to_string(worker) +
                                 " out of range [0, " + std::to_string(member_from_.size()) + ")");

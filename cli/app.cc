@@ -132,17 +132,29 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
 
   WorkerArgs worker;
   CLI::App* worker_cmd = app.add_subcommand("worker", "join a head and host actors");
-  worker_cmd->add_option("--head", worker.head, "the head's tcp address")->required()->envname("OLSGD_HEAD");
-  worker_cmd->add_option("--slots", worker.slots, "trainer slots on this host")->default_val(1)->envname("OLSGD_SLOTS");
-  worker_cmd->add_option("--key-dir", worker.key_dir, "CURVE keys from `olsgd keygen`")->envname("OLSGD_KEY_DIR");
-  worker_cmd->add_flag("--insecure", worker.insecure, "plaintext tcp, no key (trusted networks only)");
-  worker_cmd->add_option("--name", worker.name, "unique node name (default HOSTNAME-PID)")->envname("OLSGD_NODE_NAME");
-  worker_cmd->add_option("--listen", worker.listen,
-                         "tcp address to bind (default: the address that routes to the head, any port)");
-  worker_cmd->add_option("--join-timeout", worker.join_timeout_s, "seconds to wait for the head")->default_val(60);
-  worker_cmd->add_option("--heartbeat", worker.heartbeat_s, "heartbeat period, seconds")->default_val(0.5);
-  worker_cmd->add_option("--failure-timeout", worker.failure_timeout_s,
-                         "declare the head lost after this many silent seconds")->default_val(2.5);
+  worker_cmd->add_option("--head", worker.head, "the head's tcp address")
+      ->required()
+      ->envname("OLSGD_HEAD");
+  worker_cmd->add_option("--slots", worker.slots, "trainer slots on this host")
+      ->default_val(1)
+      ->envname("OLSGD_SLOTS");
+  worker_cmd->add_option("--key-dir", worker.key_dir, "CURVE keys from `olsgd keygen`")
+      ->envname("OLSGD_KEY_DIR");
+  worker_cmd->add_flag("--insecure", worker.insecure,
+                       "plaintext tcp, no key (trusted networks only)");
+  worker_cmd->add_option("--name", worker.name, "unique node name (default HOSTNAME-PID)")
+      ->envname("OLSGD_NODE_NAME");
+  worker_cmd->add_option(
+      "--listen", worker.listen,
+      "tcp address to bind (default: the address that routes to the head, any port)");
+  worker_cmd->add_option("--join-timeout", worker.join_timeout_s, "seconds to wait for the head")
+      ->default_val(60);
+  worker_cmd->add_option("--heartbeat", worker.heartbeat_s, "heartbeat period, seconds")
+      ->default_val(0.5);
+  worker_cmd
+      ->add_option("--failure-timeout", worker.failure_timeout_s,
+                   "declare the head lost after this many silent seconds")
+      ->default_val(2.5);
   worker_cmd->footer(kWorkerExamples);
 
   KeygenArgs keygen;

@@ -29,9 +29,9 @@ using RunFunction = std::function<actors::RunSummary(
     const actors::ExperimentSpec&, actors::RunObserver&, const actors::RunOptions&)>;
 
 // Runs one experiment as the head of a multi-host run (actors::RunOnCluster).
-using HeadFunction = std::function<actors::RunSummary(
-    const actors::ExperimentSpec&, actors::RunObserver&, const actors::RunOptions&,
-    const actors::HeadOptions&)>;
+using HeadFunction =
+    std::function<actors::RunSummary(const actors::ExperimentSpec&, actors::RunObserver&,
+                                     const actors::RunOptions&, const actors::HeadOptions&)>;
 // Runs a worker process until the head releases it (actors::RunWorkerNode).
 using WorkerFunction = std::function<actors::WorkerNodeResult(const actors::WorkerNodeOptions&,
                                                               const std::atomic<bool>*)>;
@@ -39,8 +39,8 @@ using WorkerFunction = std::function<actors::WorkerNodeResult(const actors::Work
 // What the commands need from the process around them.
 struct CommandEnv {
   RunFunction run;
-  HeadFunction head;      // olsgd head
-  WorkerFunction worker;  // olsgd worker
+  HeadFunction head;                        // olsgd head
+  WorkerFunction worker;                    // olsgd worker
   std::ostream* out = nullptr;              // results and progress
   std::ostream* err = nullptr;              // errors and warnings
   bool tty = false;                         // `out` is a terminal: live progress line
@@ -91,7 +91,8 @@ struct HeadArgs {
 };
 int HeadCommand(const HeadArgs& args, const CommandEnv& env);
 
-// olsgd worker --head tcp://HOST:PORT [--slots N] [--key-dir DIR | --insecure] [--name NAME] [--listen ADDR]
+// olsgd worker --head tcp://HOST:PORT [--slots N] [--key-dir DIR | --insecure] [--name NAME]
+// [--listen ADDR]
 struct WorkerArgs {
   std::string head;
   int slots = 1;

@@ -51,10 +51,10 @@ struct WireMessage;
 // `authorized_keys`. A process without the secret key can neither complete a
 // handshake nor reach any actor.
 struct SecurityOptions {
-  bool curve = false;        // encrypt and authenticate every tcp link
-  std::string public_key;    // the cluster key pair, Z85 (40 characters each)
+  bool curve = false;      // encrypt and authenticate every tcp link
+  std::string public_key;  // the cluster key pair, Z85 (40 characters each)
   std::string secret_key;
-  std::string server_key;    // public key of the peers' ROUTERs; "" = public_key
+  std::string server_key;                    // public key of the peers' ROUTERs; "" = public_key
   std::vector<std::string> authorized_keys;  // more client keys the ZAP handler accepts
   // Optional extra check after the key set (e.g. for tests); false = refuse.
   std::function<bool(const std::string& client_public_key)> authorize;
@@ -78,9 +78,10 @@ struct RuntimeOptions {
   int slots = 0;          // free-form capacity the head can use for placement
   std::map<std::string, std::string> labels;
 
-  int pool_threads = 0;        // 0 = hardware threads (at least 2)
-  int spin_iterations = 0;  // pool threads poll this often before sleeping (0: sleep at once; spinning hurts on 2 cores)
-  std::string log_level;       // "" = leave as is (default warn, or OLSGD_LOG_LEVEL)
+  int pool_threads = 0;     // 0 = hardware threads (at least 2)
+  int spin_iterations = 0;  // pool threads poll this often before sleeping (0: sleep at once;
+                            // spinning hurts on 2 cores)
+  std::string log_level;    // "" = leave as is (default warn, or OLSGD_LOG_LEVEL)
 
   // Transport limits and backpressure: bytes handed to a peer's socket and
   // not yet written (zero-copy frames) are bounded by max_outgoing_bytes_per_peer;
@@ -118,8 +119,8 @@ struct NodeInfo {
 // process: RegisterActorType<Reducer, ReducerConfig>().
 class ActorTypeRegistry {
  public:
-  using SpawnFn = std::function<Result<ActorId>(Runtime&, const SpawnOptions&, const msgpack::object& args,
-                                                std::vector<Tensor>& tensors)>;
+  using SpawnFn = std::function<Result<ActorId>(
+      Runtime&, const SpawnOptions&, const msgpack::object& args, std::vector<Tensor>& tensors)>;
   static ActorTypeRegistry& Global();
   void Add(std::string type_name, SpawnFn fn);
   const SpawnFn* Find(const std::string& type_name) const;
@@ -195,7 +196,8 @@ class Runtime {
   void Shutdown();
 
   // ---- Used by ActorHandle and friends; not for application code. ----
-  Status SendLocal(const std::shared_ptr<detail::ActorCell>& to, std::unique_ptr<detail::Message> m);
+  Status SendLocal(const std::shared_ptr<detail::ActorCell>& to,
+                   std::unique_ptr<detail::Message> m);
   Status SendRemote(ActorId to, uint8_t type, const std::string& method, uint64_t request_id,
                     const msgpack::sbuffer& body, std::vector<Tensor> tensors);
   // Completes a local reply from `from` to `to`, through the link model.
@@ -225,7 +227,8 @@ class Runtime {
   void HandleRemoteSpawn(detail::WireMessage m);
   void ReplyWire(const detail::WireMessage& req, Result<detail::WirePayload> r);
   Result<std::shared_ptr<detail::WireMessage>> SystemCall(NodeId node, detail::MsgType type,
-                                                          const msgpack::sbuffer& body, std::vector<Tensor> tensors,
+                                                          const msgpack::sbuffer& body,
+                                                          std::vector<Tensor> tensors,
                                                           std::chrono::milliseconds timeout);
   // Sends a message to another node, through the link model from `from` to `h.dst`.
   Status SendWire(NodeId node, const detail::WireHeader& h, const msgpack::sbuffer& body,

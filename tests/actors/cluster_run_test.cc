@@ -65,7 +65,8 @@ TEST(PlacementTest, ExplicitPlacementNamesNodesAndRejectsUnknownOnes) {
     PlaceActors(c, 1, nodes, "head");
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("cluster.trainer_nodes[1]: no node named 'nope'"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("cluster.trainer_nodes[1]: no node named 'nope'"),
+              std::string::npos)
         << e.what();
   }
 }
@@ -90,13 +91,15 @@ LocalCluster RunLocalCluster(ExperimentSpec spec, int nodes, std::vector<std::at
   head.say = [&](const std::string& line) {
     const std::string prefix = "head: listening on ";
     if (line.rfind(prefix, 0) == 0) {
-      std::call_once(said, [&] { address.set_value(line.substr(prefix.size(), line.find(' ', prefix.size()) - prefix.size())); });
+      std::call_once(said, [&] {
+        address.set_value(
+            line.substr(prefix.size(), line.find(' ', prefix.size()) - prefix.size()));
+      });
     }
   };
   EvalHook hook(std::move(on_eval));
-  std::future<RunOutcome> head_run = std::async(std::launch::async, [&] {
-    return RunOnCluster(spec, hook, RunOptions{}, head);
-  });
+  std::future<RunOutcome> head_run =
+      std::async(std::launch::async, [&] { return RunOnCluster(spec, hook, RunOptions{}, head); });
   const std::string addr = address.get_future().get();
   std::vector<std::future<WorkerNodeResult>> workers;
   for (int i = 0; i < nodes; ++i) {
@@ -133,7 +136,8 @@ TEST(ClusterRunTest, HeadAndTwoWorkersMatchTheEmbeddedRunBitForBit) {
     spec.algorithm.reducer_shards = 2;
     const RunOutcome embedded = RunSpec(spec);
     const LocalCluster cluster = RunLocalCluster(spec, 2, nullptr, [](const EvalRecord&) {});
-    EXPECT_EQ(cluster.outcome.summary.status, "completed") << alg << ": " << cluster.outcome.summary.failure;
+    EXPECT_EQ(cluster.outcome.summary.status, "completed")
+        << alg << ": " << cluster.outcome.summary.failure;
     ExpectSameModels(cluster.outcome, embedded);
     for (const auto& w : cluster.workers) EXPECT_EQ(w.exit_code, 0) << w.message;
   }
@@ -158,8 +162,8 @@ TEST(ClusterRunTest, LostWorkerUnderAbortFailsTheRunNamingTheNode) {
 
 TEST(ClusterRunTest, LostWorkerUnderContinueFinishesWithTheOthersAndReportsItsShard) {
   std::vector<std::atomic<bool>> stops(2);
-  const LocalCluster cluster =
-      RunLocalCluster(LongerSpec("continue"), 2, &stops, [&](const EvalRecord&) { stops[1] = true; });
+  const LocalCluster cluster = RunLocalCluster(LongerSpec("continue"), 2, &stops,
+                                               [&](const EvalRecord&) { stops[1] = true; });
   EXPECT_EQ(cluster.outcome.summary.status, "completed") << cluster.outcome.summary.failure;
   ASSERT_EQ(cluster.outcome.summary.lost_shards.size(), 1u);
   EXPECT_NE(cluster.outcome.summary.lost_shards[0].find("on node 'w1'"), std::string::npos)
@@ -184,8 +188,10 @@ TEST(StallTest, ARunWithNoProgressFailsAfterTheStallTimeout) {
   spec.injection.stragglers.push_back(slow);
   const RunOutcome out = RunSpec(spec);
   EXPECT_EQ(out.summary.status, "failed");
-  EXPECT_NE(out.summary.failure.find("cluster.stall_timeout_s"), std::string::npos) << out.summary.failure;
-  EXPECT_NE(out.summary.failure.find("trainer:1 finished round 0"), std::string::npos) << out.summary.failure;
+  EXPECT_NE(out.summary.failure.find("cluster.stall_timeout_s"), std::string::npos)
+      << out.summary.failure;
+  EXPECT_NE(out.summary.failure.find("trainer:1 finished round 0"), std::string::npos)
+      << out.summary.failure;
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "cli/output_files.h"
@@ -30,7 +30,8 @@ pid_t Olsgd(const std::vector<std::string>& args, const std::string& log_prefix)
 }
 
 // Polls `file` until a line starts with `prefix`; returns the rest of it ("" on timeout).
-std::string AwaitLine(const std::string& file, const std::string& prefix, std::chrono::seconds limit) {
+std::string AwaitLine(const std::string& file, const std::string& prefix,
+                      std::chrono::seconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     for (const std::string& line : ReadLines(file)) {
@@ -38,15 +39,17 @@ std::string AwaitLine(const std::string& file, const std::string& prefix, std::c
     }
     std::this_thread::sleep_for(50ms);
   }
-  ADD_FAILURE() << "no line starting with '" << prefix << "' in " << file << ":\n" << ReadFile(file);
+  ADD_FAILURE() << "no line starting with '" << prefix << "' in " << file << ":\n"
+                << ReadFile(file);
   return "";
 }
 
 // A head on a free loopback port; returns its pid and address.
 std::pair<pid_t, std::string> StartHead(const TempDir& dir, const std::string& config,
                                         std::vector<std::string> sets) {
-  std::vector<std::string> args = {"head", "--config", SourcePath(config), "--listen", "tcp://127.0.0.1:0",
-                                   "--out", dir / "run", "--set", "cluster.insecure=true"};
+  std::vector<std::string> args = {
+      "head",      "--config", SourcePath(config),     "--listen", "tcp://127.0.0.1:0", "--out",
+      dir / "run", "--set",    "cluster.insecure=true"};
   for (const auto& s : sets) {
     args.push_back("--set");
     args.push_back(s);
@@ -58,8 +61,8 @@ std::pair<pid_t, std::string> StartHead(const TempDir& dir, const std::string& c
 }
 
 pid_t StartWorker(const TempDir& dir, const std::string& head, const std::string& name) {
-  return Olsgd({"worker", "--head", head, "--insecure", "--name", name, "--heartbeat", "0.2", "--failure-timeout",
-                "1.5"},
+  return Olsgd({"worker", "--head", head, "--insecure", "--name", name, "--heartbeat", "0.2",
+                "--failure-timeout", "1.5"},
                dir / name);
 }
 
@@ -83,7 +86,8 @@ std::vector<std::string> Accuracies(const std::string& metrics) {
 
 TEST(ClusterBinary, HeadAndTwoWorkerProcessesMatchTheEmbeddedRun) {
   TempDir dir;
-  auto [head, addr] = StartHead(dir, "config/tests/tiny_synthetic.yaml", {"cluster.wait_for_workers=2"});
+  auto [head, addr] =
+      StartHead(dir, "config/tests/tiny_synthetic.yaml", {"cluster.wait_for_workers=2"});
   ASSERT_FALSE(addr.empty());
   const pid_t w0 = StartWorker(dir, addr, "w0");
   const pid_t w1 = StartWorker(dir, addr, "w1");
@@ -106,7 +110,8 @@ TEST(ClusterBinary, HeadAndTwoWorkerProcessesMatchTheEmbeddedRun) {
   const auto trace = nlohmann::json::parse(ReadFile(dir / "run/trace.json"));
   std::map<std::pair<int, int>, std::string> threads;
   for (const auto& e : trace["traceEvents"]) {
-    if (e["name"] == "thread_name") threads[{e["pid"].get<int>(), e["tid"].get<int>()}] = e["args"]["name"];
+    if (e["name"] == "thread_name")
+      threads[{e["pid"].get<int>(), e["tid"].get<int>()}] = e["args"]["name"];
   }
   std::set<std::pair<std::string, int>> compute;  // (track, pid) with compute spans
   for (const auto& e : trace["traceEvents"]) {
@@ -120,8 +125,9 @@ TEST(ClusterBinary, HeadAndTwoWorkerProcessesMatchTheEmbeddedRun) {
   EXPECT_NE(compute.begin()->second, 0) << "trainers ran on worker nodes, not the head";
 
   // The same config in one process: the same evaluations, bit for bit.
-  const pid_t embedded = Olsgd({"run", SourcePath("config/tests/tiny_synthetic.yaml"), "--out", dir / "embedded"},
-                               dir / "embedded");
+  const pid_t embedded =
+      Olsgd({"run", SourcePath("config/tests/tiny_synthetic.yaml"), "--out", dir / "embedded"},
+            dir / "embedded");
   ASSERT_EQ(testing::WaitProcess(embedded, 300s), 0) << ReadFile(dir / "embedded.err");
   const auto a = Accuracies(dir / "run/metrics.csv");
   EXPECT_FALSE(a.empty());
@@ -130,17 +136,20 @@ TEST(ClusterBinary, HeadAndTwoWorkerProcessesMatchTheEmbeddedRun) {
 
 // Kills worker w1 with SIGKILL once training is under way; returns the
 // seconds from the kill to the head's exit, and the head's exit code.
-std::pair<double, int> KillWorkerMidRun(const TempDir& dir, const std::string& on_failure, int steps) {
-  auto [head, addr] = StartHead(dir, "config/tests/long_synthetic.yaml",
-                                {"cluster.wait_for_workers=2", "cluster.on_failure=" + on_failure,
-                                 "cluster.heartbeat_s=0.2", "cluster.failure_timeout_s=1.5",
-                                 "training.steps=" + std::to_string(steps), "evaluation.every_rounds=50"});
+std::pair<double, int> KillWorkerMidRun(const TempDir& dir, const std::string& on_failure,
+                                        int steps) {
+  auto [head, addr] =
+      StartHead(dir, "config/tests/long_synthetic.yaml",
+                {"cluster.wait_for_workers=2", "cluster.on_failure=" + on_failure,
+                 "cluster.heartbeat_s=0.2", "cluster.failure_timeout_s=1.5",
+                 "training.steps=" + std::to_string(steps), "evaluation.every_rounds=50"});
   if (addr.empty()) return {-1, -1};
   const pid_t w0 = StartWorker(dir, addr, "w0");
   const pid_t w1 = StartWorker(dir, addr, "w1");
   // Training is under way once an evaluation is in metrics.csv.
   const auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (ReadLines(dir / "run/metrics.csv").size() < 2 && std::chrono::steady_clock::now() < deadline) {
+  while (ReadLines(dir / "run/metrics.csv").size() < 2 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
   EXPECT_GE(ReadLines(dir / "run/metrics.csv").size(), 2u) << ReadFile(dir / "head.err");
@@ -148,9 +157,11 @@ std::pair<double, int> KillWorkerMidRun(const TempDir& dir, const std::string& o
   const auto killed = std::chrono::steady_clock::now();
   EXPECT_EQ(testing::WaitProcess(w1, 10s), 128 + SIGKILL);
   const int code = testing::WaitProcess(head, 300s);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
   const int survivor = testing::WaitProcess(w0, 60s);
-  EXPECT_EQ(survivor, code) << "the surviving worker exits like the head: " << ReadFile(dir / "w0.err");
+  EXPECT_EQ(survivor, code) << "the surviving worker exits like the head: "
+                            << ReadFile(dir / "w0.err");
   return {seconds, code};
 }
 
@@ -163,7 +174,9 @@ TEST(ClusterBinary, KilledWorkerUnderAbortEndsTheRunNamingTheNode) {
   EXPECT_NE(err.find("trainer:1"), std::string::npos) << err;
   const auto summary = nlohmann::json::parse(ReadFile(dir / "run/summary.json"));
   EXPECT_EQ(summary["status"], "failed");
-  std::printf("[ measured ] kill -9 of a worker to head exit (abort, failure_timeout_s 1.5): %.2f s\n", seconds);
+  std::printf(
+      "[ measured ] kill -9 of a worker to head exit (abort, failure_timeout_s 1.5): %.2f s\n",
+      seconds);
 }
 
 TEST(ClusterBinary, KilledWorkerUnderContinueFinishesWithTheOtherWorker) {
@@ -186,15 +199,16 @@ TEST(ClusterBinary, KilledWorkerUnderContinueFinishesWithTheOtherWorker) {
 // at a round boundary, and the run ends with both workers.
 TEST(ClusterBinary, KilledWorkerRestartedUnderContinueRejoinsTheRun) {
   TempDir dir;
-  auto [head, addr] = StartHead(dir, "config/tests/long_synthetic.yaml",
-                                {"cluster.wait_for_workers=2", "cluster.on_failure=continue",
-                                 "cluster.heartbeat_s=0.2", "cluster.failure_timeout_s=1.5",
-                                 "training.steps=20000", "evaluation.every_rounds=50"});
+  auto [head, addr] = StartHead(
+      dir, "config/tests/long_synthetic.yaml",
+      {"cluster.wait_for_workers=2", "cluster.on_failure=continue", "cluster.heartbeat_s=0.2",
+       "cluster.failure_timeout_s=1.5", "training.steps=20000", "evaluation.every_rounds=50"});
   ASSERT_FALSE(addr.empty());
   const pid_t w0 = StartWorker(dir, addr, "w0");
   const pid_t w1 = StartWorker(dir, addr, "w1");
   auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (ReadLines(dir / "run/metrics.csv").size() < 2 && std::chrono::steady_clock::now() < deadline) {
+  while (ReadLines(dir / "run/metrics.csv").size() < 2 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
   ASSERT_GE(ReadLines(dir / "run/metrics.csv").size(), 2u) << ReadFile(dir / "head.err");
@@ -207,7 +221,8 @@ TEST(ClusterBinary, KilledWorkerRestartedUnderContinueRejoinsTheRun) {
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
-  const double detected = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  const double detected =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
   const pid_t again = StartWorker(dir, addr, "w1");
   EXPECT_EQ(testing::WaitProcess(head, 300s), 0) << ReadFile(dir / "head.err");
   EXPECT_EQ(testing::WaitProcess(w0, 60s), 0) << ReadFile(dir / "w0.err");
@@ -236,17 +251,21 @@ TEST(ClusterBinary, AbortedHeadRunResumesToTheSameResultsAsAnUninterruptedRun) {
   const pid_t w0 = StartWorker(dir, addr, "w0");
   const pid_t w1 = StartWorker(dir, addr, "w1");
   const auto deadline = std::chrono::steady_clock::now() + 120s;
-  while (!std::filesystem::exists(dir / "run/checkpoints/latest") && std::chrono::steady_clock::now() < deadline) {
+  while (!std::filesystem::exists(dir / "run/checkpoints/latest") &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(20ms);
   }
-  ASSERT_TRUE(std::filesystem::exists(dir / "run/checkpoints/latest")) << ReadFile(dir / "head.err");
+  ASSERT_TRUE(std::filesystem::exists(dir / "run/checkpoints/latest"))
+      << ReadFile(dir / "head.err");
   kill(w1, SIGKILL);
   EXPECT_EQ(testing::WaitProcess(head, 300s), 1) << ReadFile(dir / "head.err");
   EXPECT_EQ(testing::WaitProcess(w1, 10s), 128 + SIGKILL);
   EXPECT_EQ(testing::WaitProcess(w0, 60s), 1);
-  EXPECT_NE(ReadFile(dir / "head.err").find("olsgd head --resume"), std::string::npos) << ReadFile(dir / "head.err");
+  EXPECT_NE(ReadFile(dir / "head.err").find("olsgd head --resume"), std::string::npos)
+      << ReadFile(dir / "head.err");
 
-  const pid_t resumed = Olsgd({"head", "--resume", dir / "run", "--listen", "tcp://127.0.0.1:0"}, dir / "head2");
+  const pid_t resumed =
+      Olsgd({"head", "--resume", dir / "run", "--listen", "tcp://127.0.0.1:0"}, dir / "head2");
   std::string addr2 = AwaitLine(dir / "head2.err", "head: listening on ", 60s);
   addr2 = addr2.substr(0, addr2.find(' '));
   ASSERT_FALSE(addr2.empty());
@@ -256,7 +275,8 @@ TEST(ClusterBinary, AbortedHeadRunResumesToTheSameResultsAsAnUninterruptedRun) {
   EXPECT_EQ(testing::WaitProcess(w2, 60s), 0);
   EXPECT_EQ(testing::WaitProcess(w3, 60s), 0);
 
-  std::vector<std::string> args = {"run", SourcePath("config/tests/long_synthetic.yaml"), "--out", dir / "embedded"};
+  std::vector<std::string> args = {"run", SourcePath("config/tests/long_synthetic.yaml"), "--out",
+                                   dir / "embedded"};
   for (const auto& s : sets) {
     args.push_back("--set");
     args.push_back(s);
@@ -270,7 +290,8 @@ TEST(ClusterBinary, AbortedHeadRunResumesToTheSameResultsAsAnUninterruptedRun) {
 
 TEST(ClusterBinary, WorkerWithNoHeadToJoinFailsClearly) {
   TempDir dir;
-  const pid_t w = Olsgd({"worker", "--head", "tcp://127.0.0.1:1", "--insecure", "--join-timeout", "1"}, dir / "w");
+  const pid_t w = Olsgd(
+      {"worker", "--head", "tcp://127.0.0.1:1", "--insecure", "--join-timeout", "1"}, dir / "w");
   EXPECT_EQ(testing::WaitProcess(w, 60s), 1);
   const std::string err = ReadFile(dir / "w.err");
   EXPECT_NE(err.find("tcp://127.0.0.1:1"), std::string::npos) << err;
@@ -287,8 +308,8 @@ TEST(ClusterBinary, HeadGivesUpWhenTooFewWorkersJoin) {
 
 TEST(ClusterBinary, HeadNeedsAKeyOrAnExplicitInsecure) {
   TempDir dir;
-  const pid_t head = Olsgd({"head", "--config", SourcePath("config/tests/tiny_synthetic.yaml"), "--listen",
-                            "tcp://127.0.0.1:0", "--out", dir / "run"},
+  const pid_t head = Olsgd({"head", "--config", SourcePath("config/tests/tiny_synthetic.yaml"),
+                            "--listen", "tcp://127.0.0.1:0", "--out", dir / "run"},
                            dir / "head");
   EXPECT_EQ(testing::WaitProcess(head, 60s), 2);
   const std::string err = ReadFile(dir / "head.err");

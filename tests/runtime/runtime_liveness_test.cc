@@ -55,7 +55,8 @@ class LostLog {
   }
   size_t count(NodeId node) {
     std::lock_guard lock(mu_);
-    return std::count_if(events_.begin(), events_.end(), [&](const Event& e) { return e.node == node; });
+    return std::count_if(events_.begin(), events_.end(),
+                         [&](const Event& e) { return e.node == node; });
   }
 
  private:
@@ -71,14 +72,16 @@ RuntimeOptions WithHeartbeat(RuntimeOptions o, LostLog& log) {
   return o;
 }
 
-double Seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
 
 TEST(Liveness, HeadDeclaresAKilledWorkerLost) {
   RegisterActorType<Recorder, int64_t>();
   LostLog lost;
   auto head = Runtime::Start(WithHeartbeat({.listen = "tcp://127.0.0.1:0"}, lost));
-  auto peer = std::make_unique<PeerProcess>(
-      std::vector<std::string>{OLSGD_RUNTIME_PEER, "worker", head->address(), "w1", "--heartbeat", "500"});
+  auto peer = std::make_unique<PeerProcess>(std::vector<std::string>{
+      OLSGD_RUNTIME_PEER, "worker", head->address(), "w1", "--heartbeat", "500"});
   auto remote = head->Lookup<Recorder>("w1.rec", 30s);
   ASSERT_TRUE(remote.ok()) << remote.error().ToString();
   const NodeId w1 = remote->id().node();
@@ -116,8 +119,8 @@ TEST(Liveness, HeadDeclaresAKilledWorkerLost) {
   EXPECT_EQ(lost.count(w1), 1u);
 
   // A new process with the same name joins again, as a new node.
-  peer = std::make_unique<PeerProcess>(
-      std::vector<std::string>{OLSGD_RUNTIME_PEER, "worker", head->address(), "w1", "--heartbeat", "500"});
+  peer = std::make_unique<PeerProcess>(std::vector<std::string>{
+      OLSGD_RUNTIME_PEER, "worker", head->address(), "w1", "--heartbeat", "500"});
   auto again = head->Lookup<Recorder>("w1.rec", 30s);
   ASSERT_TRUE(again.ok()) << again.error().ToString();
   EXPECT_NE(again->id().node(), w1);
@@ -133,7 +136,8 @@ TEST(Liveness, HeadDeclaresAKilledWorkerLost) {
 
 TEST(Liveness, WorkerNoticesAKilledHead) {
   namespace fs = std::filesystem;
-  std::string addr_file = (fs::temp_directory_path() / ("olsgd_head_" + std::to_string(getpid()))).string();
+  std::string addr_file =
+      (fs::temp_directory_path() / ("olsgd_head_" + std::to_string(getpid()))).string();
   fs::remove(addr_file);
   PeerProcess head_proc({OLSGD_RUNTIME_PEER, "head", addr_file, "--heartbeat", "500"});
   std::string address;
@@ -153,8 +157,8 @@ TEST(Liveness, WorkerNoticesAKilledHead) {
   auto pending = rec->Call(&Recorder::Add, 40, 2);
   auto ev = lost.WaitFor(kHeadNode, 15s);
   ASSERT_TRUE(ev.has_value()) << "the worker did not notice the dead head within 15 s";
-  std::printf("kill -9 of the head noticed by a worker after %.2f s: %s\n", Seconds(ev->when - killed),
-              ev->reason.c_str());
+  std::printf("kill -9 of the head noticed by a worker after %.2f s: %s\n",
+              Seconds(ev->when - killed), ev->reason.c_str());
   auto r = pending.Get(10s);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kNodeLost) << r.error().ToString();
