@@ -5,6 +5,8 @@
 #include <cstring>
 #include <new>
 
+#include "runtime/msgpack_reader.h"
+
 namespace olsgd::rt::detail {
 
 bool IsKnownType(uint8_t t) {
@@ -29,19 +31,32 @@ bool IsKnownType(uint8_t t) {
 
 const char* MsgTypeName(MsgType t) {
   switch (t) {
-    case MsgType::kTell: return "tell";
-    case MsgType::kCall: return "call";
-    case MsgType::kReply: return "reply";
-    case MsgType::kReplyError: return "reply_error";
-    case MsgType::kSpawn: return "spawn";
-    case MsgType::kJoin: return "join";
-    case MsgType::kNodeTable: return "node_table";
-    case MsgType::kRegisterName: return "register_name";
-    case MsgType::kUnregisterName: return "unregister_name";
-    case MsgType::kLookup: return "lookup";
-    case MsgType::kLeave: return "leave";
-    case MsgType::kLinkRules: return "link_rules";
-    case MsgType::kHeartbeat: return "heartbeat";
+    case MsgType::kTell:
+      return "tell";
+    case MsgType::kCall:
+      return "call";
+    case MsgType::kReply:
+      return "reply";
+    case MsgType::kReplyError:
+      return "reply_error";
+    case MsgType::kSpawn:
+      return "spawn";
+    case MsgType::kJoin:
+      return "join";
+    case MsgType::kNodeTable:
+      return "node_table";
+    case MsgType::kRegisterName:
+      return "register_name";
+    case MsgType::kUnregisterName:
+      return "unregister_name";
+    case MsgType::kLookup:
+      return "lookup";
+    case MsgType::kLeave:
+      return "leave";
+    case MsgType::kLinkRules:
+      return "link_rules";
+    case MsgType::kHeartbeat:
+      return "heartbeat";
   }
   return "unknown";
 }
@@ -119,56 +134,136 @@ void FreeBufferFrame(void* data, void* hint) {
 
 }  // namespace
 
-std::vector<zmq::message_t> EncodeMessage(const WireHeader& h, const msgpack::sbuffer& body,
-                                          const std::vector<Tensor>& tensors,
-                                          const std::shared_ptr<FrameBudget>& budget) {
-  // The header fields go into a per-thread scratch buffer (nothing here
-  // re-enters), then header and body are copied once into the frame: one
-  // allocation per small message instead of a buffer plus the frame.
-  thread_local msgpack::sbuffer head(256);
-  head.clear();
-  msgpack::packer<msgpack::sbuffer> p(head);
-  p.pack_array(9);
-  p.pack_uint8(kWireVersion);
-  p.pack_uint8(static_cast<uint8_t>(h.type));
-  p.pack_uint32(h.src_node);
-  p.pack_uint64(h.src.value);
-  p.pack_uint64(h.dst.value);
-  p.pack_str(static_cast<uint32_t>(h.method.size()));
-  p.pack_str_body(h.method.data(), static_cast<uint32_t>(h.method.size()));
-  p.pack_uint64(h.request_id);
-  p.pack_array(static_cast<uint32_t>(tensors.size()));
-  for (const auto& t : tensors) p.pack_uint64(t.size_bytes());
-  if (body.size() == 0) p.pack_nil();
-  const size_t n = head.size() + body.size();
+namespace {
 
-  std::vector<zmq::message_t> frames;
-  frames.reserve(1 + tensors.size());
+// The header in MessagePack's compact forms (the bytes msgpack-c's packer
+// writes), sized first and then written straight into the frame.
+size_t UintSize(uint64_t v) {
+  return v < 128 ? 1 : v < 256 ? 2 : v < 65536 ? 3 : v <= 0xffffffffull ? 5 : 9;
+}
+size_t StrHeaderSize(size_t n) { return n < 32 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5; }
+size_t ArrayHeaderSize(size_t n) { return n < 16 ? 1 : n < 65536 ? 3 : 5; }
+
+char* PutBig(char* p, uint64_t v, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) *p++ = static_cast<char>(v >> (8 * i));
+  return p;
+}
+char* PutUint(char* p, uint64_t v) {
+  if (v < 128) {
+    *p++ = static_cast<char>(v);
+  } else if (v < 256) {
+    *p++ = '\xcc';
+    p = PutBig(p, v, 1);
+  } else if (v < 65536) {
+    *p++ = '\xcd';
+    p = PutBig(p, v, 2);
+  } else if (v <= 0xffffffffull) {
+    *p++ = '\xce';
+    p = PutBig(p, v, 4);
+  } else {
+    *p++ = '\xcf';
+    p = PutBig(p, v, 8);
+  }
+  return p;
+}
+char* PutStrHeader(char* p, size_t n) {
+  if (n < 32) {
+    *p++ = static_cast<char>(0xa0 | n);
+  } else if (n < 256) {
+    *p++ = '\xd9';
+    p = PutBig(p, n, 1);
+  } else if (n < 65536) {
+    *p++ = '\xda';
+    p = PutBig(p, n, 2);
+  } else {
+    *p++ = '\xdb';
+    p = PutBig(p, n, 4);
+  }
+  return p;
+}
+char* PutArrayHeader(char* p, size_t n) {
+  if (n < 16) {
+    *p++ = static_cast<char>(0x90 | n);
+  } else if (n < 65536) {
+    *p++ = '\xdc';
+    p = PutBig(p, n, 2);
+  } else {
+    *p++ = '\xdd';
+    p = PutBig(p, n, 4);
+  }
+  return p;
+}
+
+size_t HeaderSize(const WireHeader& h, const std::vector<Tensor>& tensors, bool nil_body) {
+  size_t n = 1 + UintSize(kWireVersion) + UintSize(static_cast<uint8_t>(h.type)) +
+             UintSize(h.src_node) + UintSize(h.src.value) + UintSize(h.dst.value) +
+             StrHeaderSize(h.method.size()) + h.method.size() + UintSize(h.request_id) +
+             ArrayHeaderSize(tensors.size());
+  for (const auto& t : tensors) n += UintSize(t.size_bytes());
+  return n + (nil_body ? 1 : 0);
+}
+
+// [version, type, src_node, src, dst, method, request_id, [sizes...], (nil)
+char* WriteHeader(char* p, const WireHeader& h, const std::vector<Tensor>& tensors, bool nil_body) {
+  p = PutArrayHeader(p, 9);
+  p = PutUint(p, kWireVersion);
+  p = PutUint(p, static_cast<uint8_t>(h.type));
+  p = PutUint(p, h.src_node);
+  p = PutUint(p, h.src.value);
+  p = PutUint(p, h.dst.value);
+  p = PutStrHeader(p, h.method.size());
+  if (!h.method.empty()) std::memcpy(p, h.method.data(), h.method.size());
+  p += h.method.size();
+  p = PutUint(p, h.request_id);
+  p = PutArrayHeader(p, tensors.size());
+  for (const auto& t : tensors) p = PutUint(p, t.size_bytes());
+  if (nil_body) *p++ = '\xc0';
+  return p;
+}
+
+}  // namespace
+
+void EncodeMessageInto(const WireHeader& h, const msgpack::sbuffer& body,
+                       const std::vector<Tensor>& tensors,
+                       const std::shared_ptr<FrameBudget>& budget,
+                       std::vector<zmq::message_t>& frames) {
+  // Header and body are written once, into the frame: one allocation per
+  // small message.
+  frames.clear();
+  const bool nil_body = body.size() == 0;
+  const size_t head = HeaderSize(h, tensors, nil_body);
+  const size_t n = head + body.size();
+  char* data;
   if (n >= kZeroCopyMin) {
-    char* data = static_cast<char*>(std::malloc(n));
+    data = static_cast<char*>(std::malloc(n));
     if (!data) throw std::bad_alloc();
-    std::memcpy(data, head.data(), head.size());
-    if (body.size() > 0) std::memcpy(data + head.size(), body.data(), body.size());
     auto* hint = new BufferFrameHint{budget, static_cast<int64_t>(n)};
     if (budget) budget->in_flight.fetch_add(hint->bytes, std::memory_order_acq_rel);
     frames.emplace_back(data, n, &FreeBufferFrame, hint);
   } else {
-    zmq::message_t f(n);
-    char* data = static_cast<char*>(f.data());
-    std::memcpy(data, head.data(), head.size());
-    if (body.size() > 0) std::memcpy(data + head.size(), body.data(), body.size());
-    frames.push_back(std::move(f));
+    frames.emplace_back(n);
+    data = static_cast<char*>(frames.back().data());
   }
-  if (head.size() > 64 * 1024) head = msgpack::sbuffer(256);  // a huge method list: don't keep it
+  char* end = WriteHeader(data, h, tensors, nil_body);
+  if (!nil_body) std::memcpy(end, body.data(), body.size());
   for (const auto& t : tensors) {
     if (t.size_bytes() == 0) {
       frames.emplace_back();
       continue;
     }
-    auto* hint = new TensorFrameHint{t.RetainStorage(), budget, static_cast<int64_t>(t.size_bytes())};
+    auto* hint =
+        new TensorFrameHint{t.RetainStorage(), budget, static_cast<int64_t>(t.size_bytes())};
     if (budget) budget->in_flight.fetch_add(hint->bytes, std::memory_order_acq_rel);
     frames.emplace_back(const_cast<float*>(t.data()), t.size_bytes(), &FreeTensorFrame, hint);
   }
+}
+
+std::vector<zmq::message_t> EncodeMessage(const WireHeader& h, const msgpack::sbuffer& body,
+                                          const std::vector<Tensor>& tensors,
+                                          const std::shared_ptr<FrameBudget>& budget) {
+  std::vector<zmq::message_t> frames;
+  frames.reserve(1 + tensors.size());
+  EncodeMessageInto(h, body, tensors, budget, frames);
   return frames;
 }
 
@@ -176,7 +271,9 @@ namespace {
 
 void DeleteZmqMessage(void* owner) { delete static_cast<zmq::message_t*>(owner); }
 
-Error Bad(const std::string& what) { return Error{ErrorCode::kDecode, "malformed message: " + what}; }
+Error Bad(const std::string& what) {
+  return Error{ErrorCode::kDecode, "malformed message: " + what};
+}
 
 bool AsU64(const msgpack::object& o, uint64_t* out) {
   if (o.type != msgpack::type::POSITIVE_INTEGER) return false;
@@ -184,62 +281,13 @@ bool AsU64(const msgpack::object& o, uint64_t* out) {
   return true;
 }
 
-// Frame 0 and the zone its decoded objects live in. The zone starts at a
-// size fitted to the frame rather than msgpack's default 8 KiB chunk (an
-// 8 KiB malloc per message, freed on another thread, was the largest cost
-// of receiving small messages), and strings, binaries and ext values point
-// into the frame instead of being copied: the frame lives as long as the zone.
+// Frame 0 and the arena its decoded objects live in; strings, binaries and
+// ext values point into the frame, which lives as long as the arena. One
+// allocation per message: the arena's inline block holds a tell's objects.
 struct Frame0 {
-  explicit Frame0(size_t zone_chunk) : zone(zone_chunk) {}
   zmq::message_t frame;
-  msgpack::zone zone;
+  ObjectArena arena;
 };
-
-constexpr int kMaxDepth = 32;
-
-// msgpack::unpack allocates a container's elements when it reads the count,
-// before it knows whether the data holds them (and its zone rounds the chunk
-// up to a power of two), so five bytes declaring 2^32 map entries reserve
-// gigabytes. This pass parses without allocating and accepts only a frame
-// that is exactly one object, nested at most kMaxDepth deep, whose
-// containers declare at most as many elements as the frame has bytes in
-// total (every element takes a byte). Unpacking then allocates in proportion
-// to what the frame really holds.
-class HeaderPrecheck : public msgpack::null_visitor {
- public:
-  explicit HeaderPrecheck(uint64_t bytes) : budget_(bytes) {}
-  bool start_array(uint32_t n) { return Open(n); }
-  bool end_array() { return Close(); }
-  bool start_map(uint32_t n) { return Open(2 * static_cast<uint64_t>(n)); }
-  bool end_map() { return Close(); }
-  bool too_big() const { return too_big_; }
-
- private:
-  bool Open(uint64_t n) {
-    if (n > budget_ || ++depth_ > kMaxDepth) {
-      too_big_ = true;
-      return false;
-    }
-    budget_ -= n;
-    return true;
-  }
-  bool Close() {
-    --depth_;
-    return true;
-  }
-  uint64_t budget_;
-  int depth_ = 0;
-  bool too_big_ = false;
-};
-
-size_t ZoneChunkFor(size_t frame_size) {
-  // A header is 9 objects and an array of tensor sizes; a body rarely has
-  // more objects than bytes/4. The zone grows by itself when it needs more.
-  constexpr size_t kMin = 256, kMax = 8192;
-  return std::min(kMax, std::max(kMin, frame_size * 4));
-}
-
-bool ReferenceFrame(msgpack::type::object_type, size_t, void*) { return true; }
 
 }  // namespace
 
@@ -247,29 +295,26 @@ Result<WireMessage> DecodeMessage(std::vector<zmq::message_t>&& frames) {
   if (frames.empty()) return Bad("no frames");
   size_t size = frames[0].size();
   if (size == 0) return Bad("empty header frame");
-  auto f0 = std::make_shared<Frame0>(ZoneChunkFor(size));
+  auto f0 = std::make_shared<Frame0>();
   f0->frame = std::move(frames[0]);
   const char* data = static_cast<const char*>(f0->frame.data());
-  // Every element needs at least one byte, so no count in a valid header can
-  // exceed the frame size; the precheck and the limits stop huge allocations
-  // on bad input.
-  msgpack::unpack_limit limit(size, size, size, size, size, kMaxDepth);
+  // Every element needs at least one byte, so no valid header declares more
+  // elements in all than the frame has bytes: the reader checks that budget
+  // before it allocates (ReadMsgpack).
   msgpack::object o;
-  try {
-    HeaderPrecheck check(size);
-    size_t off = 0;
-    if (!msgpack::parse(data, size, off, check)) {
-      return Bad(check.too_big() ? "header declares more elements than it has bytes, or nests too deep"
-                                 : "header is not msgpack");
-    }
-    if (off != size) return Bad("trailing bytes after header");
-    off = 0;
-    o = msgpack::unpack(f0->zone, data, size, off, &ReferenceFrame, nullptr, limit);
-    if (off != size) return Bad("trailing bytes after header");
-  } catch (const std::exception& e) {
-    return Bad(std::string("header is not msgpack: ") + e.what());
+  uint64_t budget = size;
+  size_t off = 0;
+  switch (ReadMsgpack(data, size, &off, &budget, f0->arena, &o)) {
+    case ReadStatus::kOk:
+      break;
+    case ReadStatus::kTooBig:
+      return Bad("header declares more elements than it has bytes, or nests too deep");
+    case ReadStatus::kMalformed:
+      return Bad("header is not msgpack");
   }
-  if (o.type != msgpack::type::ARRAY || o.via.array.size != 9) return Bad("header is not a 9-element array");
+  if (off != size) return Bad("trailing bytes after header");
+  if (o.type != msgpack::type::ARRAY || o.via.array.size != 9)
+    return Bad("header is not a 9-element array");
   const msgpack::object* a = o.via.array.ptr;
   uint64_t version, type, src_node, src, dst, req;
   if (!AsU64(a[0], &version) || version != kWireVersion) return Bad("unsupported version");
@@ -301,8 +346,8 @@ Result<WireMessage> DecodeMessage(std::vector<zmq::message_t>&& frames) {
     if (!AsU64(sizes.ptr[i], &n)) return Bad("tensor size is not an unsigned integer");
     zmq::message_t& f = frames[1 + i];
     if (f.size() != n) {
-      return Bad("tensor frame " + std::to_string(i) + " has " + std::to_string(f.size()) + " bytes, header says " +
-                 std::to_string(n));
+      return Bad("tensor frame " + std::to_string(i) + " has " + std::to_string(f.size()) +
+                 " bytes, header says " + std::to_string(n));
     }
     if (n % sizeof(float) != 0) return Bad("tensor frame size is not a multiple of 4");
     m.wire_bytes += n;
@@ -315,7 +360,8 @@ Result<WireMessage> DecodeMessage(std::vector<zmq::message_t>&& frames) {
       continue;
     }
     auto* owned = new zmq::message_t(std::move(f));
-    m.tensors.push_back(Tensor::Adopt(static_cast<float*>(owned->data()), n / sizeof(float), &DeleteZmqMessage, owned));
+    m.tensors.push_back(Tensor::Adopt(static_cast<float*>(owned->data()), n / sizeof(float),
+                                      &DeleteZmqMessage, owned));
   }
   m.keepalive = std::move(f0);
   return m;

@@ -14,17 +14,16 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <mutex>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
-
-#include "runtime/msgpack_safe.h"
 #include <zmq.hpp>
 
 #include "runtime/error.h"
 #include "runtime/ids.h"
+#include "runtime/msgpack_safe.h"
 #include "runtime/tensor.h"
 
 namespace olsgd::rt::detail {
@@ -32,19 +31,19 @@ namespace olsgd::rt::detail {
 inline constexpr uint8_t kWireVersion = 1;
 
 enum class MsgType : uint8_t {
-  kTell = 1,         // actor method, no reply
-  kCall = 2,         // actor method, reply expected
-  kReply = 3,        // reply to a call or system request, body = value
-  kReplyError = 4,   // reply, body = Error
-  kSpawn = 10,       // remote spawn: body = [type, name, dedicated, restart kind, max restarts, args]
-  kJoin = 11,        // worker -> head: body = NodeInfo
-  kNodeTable = 12,   // head -> all: body = [NodeInfo...]
+  kTell = 1,        // actor method, no reply
+  kCall = 2,        // actor method, reply expected
+  kReply = 3,       // reply to a call or system request, body = value
+  kReplyError = 4,  // reply, body = Error
+  kSpawn = 10,  // remote spawn: body = [type, name, dedicated, restart kind, max restarts, args]
+  kJoin = 11,   // worker -> head: body = NodeInfo
+  kNodeTable = 12,  // head -> all: body = [NodeInfo...]
   kRegisterName = 13,
   kUnregisterName = 14,
   kLookup = 15,
-  kLeave = 16,       // a node leaves (clean shutdown)
-  kLinkRules = 17,   // head -> all: body = [version, [rule...], [[actor id, name]...]]
-  kHeartbeat = 20,   // sign of life, body nil (any message counts)
+  kLeave = 16,      // a node leaves (clean shutdown)
+  kLinkRules = 17,  // head -> all: body = [version, [rule...], [[actor id, name]...]]
+  kHeartbeat = 20,  // sign of life, body nil (any message counts)
 };
 bool IsKnownType(uint8_t type);
 const char* MsgTypeName(MsgType type);
@@ -101,6 +100,11 @@ class ScratchBuffer {
 std::vector<zmq::message_t> EncodeMessage(const WireHeader& h, const msgpack::sbuffer& body,
                                           const std::vector<Tensor>& tensors,
                                           const std::shared_ptr<FrameBudget>& budget);
+// The same into `frames` (cleared first), so a sender can reuse the vector.
+void EncodeMessageInto(const WireHeader& h, const msgpack::sbuffer& body,
+                       const std::vector<Tensor>& tensors,
+                       const std::shared_ptr<FrameBudget>& budget,
+                       std::vector<zmq::message_t>& frames);
 
 // Checks and decodes a message (without a ROUTER identity frame). Malformed
 // input -- bad msgpack, wrong field types, unknown type or version, frame

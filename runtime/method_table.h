@@ -27,10 +27,9 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/msgpack_safe.h"
-
 #include "runtime/error.h"
 #include "runtime/future.h"
+#include "runtime/msgpack_safe.h"
 #include "runtime/tensor.h"
 #include "runtime/unique_function.h"
 
@@ -47,8 +46,8 @@ struct MethodTraits<R(P...)> {
   using Return = R;
   using ArgsTuple = std::tuple<std::decay_t<P>...>;
   static constexpr size_t kArity = sizeof...(P);
-  static constexpr bool kRefArgsOk = ((!std::is_lvalue_reference_v<P> ||
-                                       std::is_const_v<std::remove_reference_t<P>>) && ...);
+  static constexpr bool kRefArgsOk =
+      ((!std::is_lvalue_reference_v<P> || std::is_const_v<std::remove_reference_t<P>>)&&...);
 };
 template <class R, class... P>
 struct MethodTraits<R(P...) const> : MethodTraits<R(P...)> {};
@@ -86,8 +85,8 @@ struct WirePayload {
 using RemoteReplySink = UniqueFunction<void(Result<WirePayload>)>;
 // Unpacks args, runs the method, replies through sink (may be empty for a
 // tell). Returns false if the method threw.
-using RemoteInvoker =
-    std::function<bool(Actor&, const msgpack::object& args, std::vector<Tensor>& tensors, RemoteReplySink sink)>;
+using RemoteInvoker = std::function<bool(Actor&, const msgpack::object& args,
+                                         std::vector<Tensor>& tensors, RemoteReplySink sink)>;
 
 // msgpack-packs `v`, moving tensors aside into `tensors`.
 template <class T>
@@ -150,7 +149,8 @@ bool RunAndReply(Fn&& fn, Sink&& sink) {
 
 template <class A, class M, class Tuple>
 decltype(auto) InvokeMethod(A& a, M A::*method, Tuple&& args) {
-  return std::apply([&](auto&... xs) -> decltype(auto) { return (a.*method)(std::move(xs)...); }, args);
+  return std::apply([&](auto&... xs) -> decltype(auto) { return (a.*method)(std::move(xs)...); },
+                    args);
 }
 
 template <class A, class M>
@@ -166,7 +166,9 @@ RemoteInvoker MakeRemoteInvoker(M A::*method) {
       TensorSourceScope scope(&tensors);
       args.convert(tuple);
     } catch (const std::exception& e) {
-      if (sink) sink(Error{ErrorCode::kDecode, std::string("arguments do not match the method: ") + e.what()});
+      if (sink)
+        sink(Error{ErrorCode::kDecode,
+                   std::string("arguments do not match the method: ") + e.what()});
       return true;
     }
     return RunAndReply<R>([&]() -> R { return InvokeMethod(a, method, tuple); },
@@ -186,9 +188,11 @@ class MethodTable {
   template <class M>
   MethodTable& Def(std::string name, M A::*method) {
     static_assert(std::is_function_v<M>, "Def takes a member function");
-    static_assert(detail::MethodTraits<M>::kRefArgsOk, "parameters must be values or const references");
+    static_assert(detail::MethodTraits<M>::kRefArgsOk,
+                  "parameters must be values or const references");
     for (const auto& e : entries_) {
-      if (e.name == name) throw std::logic_error("method '" + name + "' defined twice in " + A::kTypeName);
+      if (e.name == name)
+        throw std::logic_error("method '" + name + "' defined twice in " + A::kTypeName);
     }
     Entry e;
     e.name = std::move(name);
@@ -204,9 +208,10 @@ class MethodTable {
   // The registered name of `method`, or nullptr.
   template <class M>
   const std::string* NameOf(M A::*method) const {
-    std::type_index t(typeid(M A::*));
+    // The bytes first: comparing type_index may compare mangled names.
     for (const auto& e : entries_) {
-      if (e.key_type == t && e.key_size == sizeof(method) && std::memcmp(e.key, &method, sizeof(method)) == 0) {
+      if (e.key_size == sizeof(method) && std::memcmp(e.key, &method, sizeof(method)) == 0 &&
+          e.key_type == std::type_index(typeid(M A::*))) {
         return &e.name;
       }
     }

@@ -3,12 +3,11 @@
 #include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
+#include <zmq.h>
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
-
-#include <zmq.h>
 
 #include "runtime/log.h"
 
@@ -26,10 +25,13 @@ Transport::~Transport() { Stop(); }
 Status Transport::Start() {
   if (options_.curve) {
     if (!zmq_has("curve")) {
-      return Error{ErrorCode::kInvalidArgument, "security.curve is set, but this libzmq was built without CURVE"};
+      return Error{ErrorCode::kInvalidArgument,
+                   "security.curve is set, but this libzmq was built without CURVE"};
     }
-    for (const auto* k : {&options_.curve_public_key, &options_.curve_secret_key, &options_.curve_server_key}) {
-      if (!IsZ85Key(*k)) return Error{ErrorCode::kInvalidArgument, "CURVE key is not 40 characters of Z85"};
+    for (const auto* k :
+         {&options_.curve_public_key, &options_.curve_secret_key, &options_.curve_server_key}) {
+      if (!IsZ85Key(*k))
+        return Error{ErrorCode::kInvalidArgument, "CURVE key is not 40 characters of Z85"};
     }
     // The handler must exist before the CURVE server binds.
     zap_ = std::make_unique<ZapHandler>(ctx_, options_.authorize);
@@ -54,8 +56,9 @@ Status Transport::Start() {
       // Peers that fail the handshake (plaintext, wrong server key) never
       // reach ZAP; the socket monitor tells us about them.
       const char* kMonitor = "inproc://olsgd.router-monitor";
-      if (zmq_socket_monitor(router_->handle(), kMonitor,
-                             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0) {
+      if (zmq_socket_monitor(
+              router_->handle(), kMonitor,
+              ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) != 0) {
         throw zmq::error_t();
       }
       monitor_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::pair);
@@ -75,7 +78,8 @@ Status Transport::Start() {
     auto pos = advertised_.find("0.0.0.0");
     if (pos != std::string::npos) {
       advertised_.replace(pos, 7, "127.0.0.1");
-      Log().warn("listening on {} without an advertised address; peers will dial {}", endpoint_, advertised_);
+      Log().warn("listening on {} without an advertised address; peers will dial {}", endpoint_,
+                 advertised_);
     }
   }
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -135,7 +139,8 @@ Status Transport::Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& b
   }
   if (!peer || stop_.load(std::memory_order_acquire)) {
     send_failures_.fetch_add(1, std::memory_order_relaxed);
-    return Error{ErrorCode::kTransport, peer ? "transport stopped" : "unknown node " + std::to_string(to)};
+    return Error{ErrorCode::kTransport,
+                 peer ? "transport stopped" : "unknown node " + std::to_string(to)};
   }
   auto deadline = std::chrono::steady_clock::now() + options_.send_timeout;
   // Backpressure: wait until this message fits in the peer's outgoing budget
@@ -145,27 +150,49 @@ Status Transport::Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& b
   const int64_t max = static_cast<int64_t>(options_.max_outgoing_bytes_per_peer);
   FrameBudget& budget = *peer->budget;
   if (budget.in_flight.load(std::memory_order_acquire) + bytes > max) {
-    if (dontwait) return Error{ErrorCode::kBackpressure, "outgoing queue to node " + std::to_string(to) + " is full"};
+    if (dontwait)
+      return Error{ErrorCode::kBackpressure,
+                   "outgoing queue to node " + std::to_string(to) + " is full"};
     backpressure_waits_.fetch_add(1, std::memory_order_relaxed);
     std::unique_lock lock(budget.mu);
     bool ok = budget.cv.wait_until(lock, deadline, [&] {
       int64_t f = budget.in_flight.load(std::memory_order_acquire);
       return f == 0 || f + bytes <= max || stop_.load() || peer->closed.load();
     });
-    if (peer->closed.load()) return Error{ErrorCode::kTransport, "node " + std::to_string(to) + " was removed"};
+    if (peer->closed.load())
+      return Error{ErrorCode::kTransport, "node " + std::to_string(to) + " was removed"};
     if (!ok) {
       send_failures_.fetch_add(1, std::memory_order_relaxed);
-      return Error{ErrorCode::kBackpressure, "outgoing queue to node " + std::to_string(to) + " stayed full for " +
-                                                 std::to_string(options_.send_timeout.count()) + " ms"};
+      return Error{ErrorCode::kBackpressure,
+                   "outgoing queue to node " + std::to_string(to) + " stayed full for " +
+                       std::to_string(options_.send_timeout.count()) + " ms"};
     }
   }
-  std::vector<zmq::message_t> frames = EncodeMessage(h, body, tensors, peer->budget);
+  // The frames go into a per-thread vector reused from send to send (zmq
+  // takes each frame's content, leaving it empty); whatever an early return
+  // leaves in it is released at once, so no tensor or budget stays held.
+  thread_local std::vector<zmq::message_t> frames_scratch;
+  thread_local bool scratch_busy = false;
+  std::vector<zmq::message_t> own;  // a nested send on this thread, if that ever happens
+  struct Release {
+    std::vector<zmq::message_t>& v;
+    bool* busy;
+    ~Release() {
+      v.clear();
+      if (busy) *busy = false;
+    }
+  };
+  std::vector<zmq::message_t>& frames = scratch_busy ? own : frames_scratch;
+  Release release{frames, scratch_busy ? nullptr : &scratch_busy};
+  scratch_busy = true;
+  EncodeMessageInto(h, body, tensors, peer->budget, frames);
   uint64_t wire = 0;
   for (const auto& f : frames) wire += f.size();
 
   std::unique_lock lock(peer->mu, std::defer_lock);
   if (dontwait) {
-    if (!lock.try_lock()) return Error{ErrorCode::kBackpressure, "node " + std::to_string(to) + " is busy"};
+    if (!lock.try_lock())
+      return Error{ErrorCode::kBackpressure, "node " + std::to_string(to) + " is busy"};
   } else {
     lock.lock();
   }
@@ -188,24 +215,29 @@ Status Transport::Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& b
       for (;;) {
         if (s.send(frames[i], flags)) break;
         if (dontwait && i == 0) {
-          return Error{ErrorCode::kBackpressure, "socket queue to node " + std::to_string(to) + " is full"};
+          return Error{ErrorCode::kBackpressure,
+                       "socket queue to node " + std::to_string(to) + " is full"};
         }
         // EAGAIN: the socket queue is at its high-water mark (or not yet
         // connected). Only the first frame can block; wait for room.
         backpressure_waits_.fetch_add(1, std::memory_order_relaxed);
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 || stop_.load() || peer->closed.load()) {
           send_failures_.fetch_add(1, std::memory_order_relaxed);
-          return Error{ErrorCode::kBackpressure, "cannot queue a message to node " + std::to_string(to) + " at " +
-                                                     peer->address + " within the send timeout"};
+          return Error{ErrorCode::kBackpressure, "cannot queue a message to node " +
+                                                     std::to_string(to) + " at " + peer->address +
+                                                     " within the send timeout"};
         }
         zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLOUT, 0};
-        zmq::poll(&item, 1, std::min<std::chrono::milliseconds>(left, std::chrono::milliseconds(100)));
+        zmq::poll(&item, 1,
+                  std::min<std::chrono::milliseconds>(left, std::chrono::milliseconds(100)));
       }
     }
   } catch (const zmq::error_t& e) {
     send_failures_.fetch_add(1, std::memory_order_relaxed);
-    return Error{ErrorCode::kTransport, std::string("send to node ") + std::to_string(to) + " failed: " + e.what()};
+    return Error{ErrorCode::kTransport,
+                 std::string("send to node ") + std::to_string(to) + " failed: " + e.what()};
   }
   sent_.fetch_add(1, std::memory_order_relaxed);
   bytes_sent_.fetch_add(wire, std::memory_order_relaxed);
@@ -226,7 +258,8 @@ void Transport::Loop() {
     auto timeout = std::chrono::milliseconds(-1);
     if (tick_ && interval.count() > 0) {
       auto left = next_tick - std::chrono::steady_clock::now();
-      timeout = std::max(std::chrono::milliseconds(0), std::chrono::ceil<std::chrono::milliseconds>(left));
+      timeout = std::max(std::chrono::milliseconds(0),
+                         std::chrono::ceil<std::chrono::milliseconds>(left));
     }
     try {
       zmq::poll(items, n_items, timeout);
@@ -279,7 +312,8 @@ void Transport::ReadMonitor() {
                           : "a CURVE handshake failed (wrong server key or corrupt data)";
     // The first one at warn; a peer retrying every 100 ms would flood the log.
     if (n == 1 || n % 1000 == 0) {
-      Log().warn("{} on {} (error 0x{:x}; {} so far): missing or wrong cluster key?", why, address.to_string(), value, n);
+      Log().warn("{} on {} (error 0x{:x}; {} so far): missing or wrong cluster key?", why,
+                 address.to_string(), value, n);
     } else {
       Log().debug("{} on {} (error 0x{:x})", why, address.to_string(), value);
     }
