@@ -18,3 +18,13 @@ run() {  # name, binary, args...
 run runtime bench/runtime/runtime_bench --out "$out/runtime.json"
 run trainer bench/trainer/trainer_bench --out "$out/trainer.json"
 run algorithms bench/actors/algorithms_bench --out "$out/algorithms.json"
+# The quickstart as `make run` trains it; its summary.json (accuracy, time to
+# target, blocked share, wall time, resolved config, git revision, host) is
+# the record behind the README's quickstart figures.
+if [[ -x "$build/olsgd" ]]; then
+  echo "== quickstart"
+  qs="$(mktemp -d)"
+  "$build/olsgd" run "$(dirname "$0")/../config/quickstart.yaml" --out "$qs/run" --quiet
+  cp "$qs/run/summary.json" "$out/quickstart.json"
+  rm -rf "$qs"
+fi

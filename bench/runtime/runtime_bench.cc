@@ -153,12 +153,14 @@ int main(int argc, char** argv) {
   }
   // 1. One-way tell throughput, 64 B.
   if (run("tell")) {
+    // Best of 5: on two shared cores a run of 300k tells is at the mercy of
+    // how the scheduler places five busy threads.
     auto [raw_in, rt_in] = BestPair(
-        3, [&] { return kTells / bench::RawOneWay("", 64, kTells); },
+        5, [&] { return kTells / bench::RawOneWay("", 64, kTells); },
         [&] { return kTells / RuntimeTell(local, kTells); }, false);
     std::string ep = StartRaw(raw, "raw-sink", std::to_string(kTells));
     auto [raw_x, rt_x] = BestPair(
-        3, [&] { return kTells / bench::RawOneWay(ep, 64, kTells); },
+        5, [&] { return kTells / bench::RawOneWay(ep, 64, kTells); },
         [&] { return kTells / RuntimeTell(remote, kTells); }, false);
     bench::RawQuit(ep, false);
     rows.push_back({"tell_64B", "msgs/s", raw_in, rt_in, raw_x, rt_x, false});
@@ -219,7 +221,7 @@ int main(int argc, char** argv) {
   }
   std::string json = "{\n  \"bench\": \"runtime\",\n  \"machine_cores\": " +
                      std::to_string(std::thread::hardware_concurrency()) +
-                     ",\n  \"method\": \"best of 3 (bandwidth: 2), raw and runtime runs alternated\",\n"
+                     ",\n  \"method\": \"best of 3 (tells: 5, bandwidth: 2), raw and runtime runs alternated\",\n"
                      "  \"in_process_bandwidth\": \"zero-copy on both sides: message rate times size\",\n"
                      "  \"results\": [\n";
   char buf[512];
