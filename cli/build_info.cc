@@ -4,9 +4,7 @@
 
 #include <ctime>
 
-#ifndef OLSGD_GIT_REVISION
-#define OLSGD_GIT_REVISION "unknown"
-#endif
+#include "git_revision.h"  // generated at build time (cmake/git_revision.cmake)
 
 namespace olsgd::cli {
 namespace {
