@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "trainer/algorithms.h"
+
 namespace olsgd::actors {
 namespace {
 constexpr int64_t kDropped = std::numeric_limits<int64_t>::max();
@@ -69,28 +71,22 @@ std::vector<float> SliceReducer::Reduce(int64_t round) {
   Pending p = std::move(it->second);
   pending_.erase(it);
 
-  // Sum in worker order: the same bits whatever order the messages came in.
-  std::vector<float> sum(anchor_.size(), 0.0f);
-  int n = 0;
+  // Combined in worker order: the same bits whatever order the messages came
+  // in. The math is the trainer library's (docs/ALGORITHMS.md).
+  std::vector<std::span<const float>> in;
+  in.reserve(p.by_worker.size());
   for (const auto& c : p.by_worker) {
-    if (c.empty()) continue;
-    for (size_t j = 0; j < sum.size(); ++j) sum[j] += c[j];
-    ++n;
+    if (!c.empty()) in.emplace_back(c);
   }
-  if (op_ == ReduceOp::kSum) return sum;
-  const float inv = 1.0f / static_cast<float>(n);
-  for (float& v : sum) v *= inv;
-  if (op_ == ReduceOp::kMean) return sum;
-
-  // kSlowMo (ALGORITHMS.md, local_sgd with beta > 0), sum now holds xbar:
-  //   v <- beta v + (z - xbar) / lr   (first round: v = (z - xbar) / lr)
-  //   z <- z - lr v
-  const float lr = p.lr;
-  const float beta = first_update_ ? 0.0f : static_cast<float>(beta_);
-  for (size_t j = 0; j < sum.size(); ++j) {
-    velocity_[j] = beta * velocity_[j] + (anchor_[j] - sum[j]) / lr;
-    anchor_[j] -= lr * velocity_[j];
+  std::vector<float> out(anchor_.size());
+  if (op_ == ReduceOp::kSum) {
+    train::SumOf(in, out);
+    return out;
   }
+  train::MeanOf(in, out);
+  if (op_ == ReduceOp::kMean) return out;
+  // kSlowMo (local_sgd with beta > 0): out holds xbar.
+  train::SlowMoUpdate(anchor_, out, velocity_, static_cast<float>(beta_), p.lr, first_update_);
   first_update_ = false;
   return anchor_;
 }
