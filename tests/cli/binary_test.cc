@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -72,7 +73,83 @@ TEST(Binary, TinyRunWritesEveryOutput) {
   EXPECT_LE(j["final_accuracy"].get<double>(), 1.0);
   EXPECT_EQ(j["workers"].size(), 2u);
   EXPECT_GT(j["wall_s"].get<double>(), 0.0);
-  EXPECT_TRUE(nlohmann::json::parse(ReadFile(out + "/trace.json")).is_object());
+  // The summary fields the issue lists, from the real run.
+  for (const auto& w : j["workers"]) {
+    EXPECT_GE(w["blocked_share"].get<double>(), 0.0);
+    EXPECT_LE(w["blocked_share"].get<double>(), 1.0);
+    EXPECT_GT(w["bytes_out"].get<uint64_t>(), 0u);
+  }
+  EXPECT_TRUE(j["blocked_share"].is_number());
+  EXPECT_GT(j["bytes_moved"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(j.contains("time_to_target_s"));  // a number, or null if never reached
+  EXPECT_DOUBLE_EQ(j["target_accuracy"].get<double>(), 0.5);
+  EXPECT_FALSE(j["git_revision"].get<std::string>().empty());
+  EXPECT_FALSE(j["host"].get<std::string>().empty());
+  EXPECT_EQ(j["config"]["algorithm"]["name"], "overlap_local_sgd");
+  // A Chrome trace with the spans the issue names, on named tracks.
+  const auto trace = nlohmann::json::parse(ReadFile(out + "/trace.json"));
+  ASSERT_TRUE(trace["traceEvents"].is_array());
+  std::set<std::string> categories, tracks;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e.value("ph", "") == "X") categories.insert(e.value("cat", ""));
+    if (e.value("name", "") == "thread_name") tracks.insert(e["args"]["name"].get<std::string>());
+  }
+  for (const char* c : {"compute", "send", "averaging"}) EXPECT_EQ(categories.count(c), 1u) << c;
+  for (const char* t : {"trainer:0", "trainer:1", "reducer:0"}) EXPECT_EQ(tracks.count(t), 1u) << t;
+}
+
+// The overlap, as the trace shows it: with a 30 ms link between trainers and
+// the reducer, Overlap-Local-SGD's trainer computes the next round's steps
+// after it has sent round r's contribution and before the reducer averages
+// round r (the contribution is still on the link). Sync SGD never does:
+// it waits for every average.
+TEST(Binary, TheTraceShowsComputationDuringTheAveraging) {
+  const auto rounds_computed_during_averaging = [](const std::string& algorithm) {
+    TempDir dir;
+    const std::string config = dir / "slow_link.yaml";
+    testing::WriteText(config, ReadFile(SourcePath("config/tests/tiny_synthetic.yaml")) +
+                                   "injection:\n  links:\n    - from: \"trainer:*\"\n"
+                                   "      to: \"reducer:*\"\n      latency_ms: 30\n");
+    const Result r = RunOlsgd(dir, {"run", config, "--out", dir / "run", "--quiet", "--set",
+                                    "algorithm.name=" + algorithm, "--set", "training.steps=16"});
+    EXPECT_EQ(r.code, 0) << r.err;
+    const auto trace = nlohmann::json::parse(ReadFile(dir / "run/trace.json"));
+    int trainer0 = -1, reducer0 = -1;
+    for (const auto& e : trace["traceEvents"]) {
+      if (e.value("name", "") != "thread_name") continue;
+      if (e["args"]["name"] == "trainer:0") trainer0 = e["tid"].get<int>();
+      if (e["args"]["name"] == "reducer:0") reducer0 = e["tid"].get<int>();
+    }
+    std::map<int64_t, double> sent, averaged;  // round -> end of send, start of averaging
+    std::vector<std::pair<double, double>> compute;
+    for (const auto& e : trace["traceEvents"]) {
+      if (e.value("ph", "") != "X") continue;
+      const double ts = e["ts"].get<double>(), end = ts + e["dur"].get<double>();
+      const int tid = e["tid"].get<int>();
+      const std::string cat = e.value("cat", "");
+      if (tid == trainer0 && cat == "compute") compute.emplace_back(ts, end);
+      if (tid == trainer0 && cat == "send") sent[e["args"]["round"].get<int64_t>()] = end;
+      if (tid == reducer0 && cat == "averaging") averaged[e["args"]["round"].get<int64_t>()] = ts;
+    }
+    int rounds = 0, compared = 0;
+    for (const auto& [round, send_end] : sent) {
+      if (averaged.count(round) == 0) continue;
+      ++compared;
+      for (const auto& [b, e] : compute) {
+        if (b >= send_end && e <= averaged[round]) {
+          ++rounds;
+          break;
+        }
+      }
+    }
+    return std::make_pair(rounds, compared);
+  };
+  const auto [overlap, overlap_rounds] = rounds_computed_during_averaging("overlap_local_sgd");
+  EXPECT_GE(overlap_rounds, 5);
+  EXPECT_GE(overlap, 3) << "of " << overlap_rounds << " rounds";
+  const auto [sync, sync_rounds] = rounds_computed_during_averaging("sync_sgd");
+  EXPECT_GE(sync_rounds, 5);
+  EXPECT_EQ(sync, 0) << "of " << sync_rounds << " rounds";
 }
 
 TEST(Binary, SetOverridesReachTheRun) {
