@@ -2,6 +2,8 @@
 
 #include <cblas.h>
 
+#include <functional>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -30,6 +32,33 @@ std::string FailedActor(const rt::Runtime& runtime, const std::vector<rt::ActorI
     if (s.failures > 0 || !s.alive) return s.name.empty() ? "an actor" : s.name;
   }
   return "";
+}
+
+// The first actor of the run on another, still connected node that has
+// stopped (a method threw and the restart policy stopped it; its name left
+// the head's directory), or "". Actors of a node that was lost are the loss
+// handling's business, so a node that is gone is skipped.
+template <class A>
+std::string StoppedRemote(rt::Runtime& runtime, const std::vector<rt::ActorHandle<A>>& actors,
+                          const std::map<rt::NodeId, std::string>& nodes,
+                          const std::function<std::string(int)>& name) {
+  for (size_t i = 0; i < actors.size(); ++i) {
+    const rt::ActorId id = actors[i].id();
+    const auto node = nodes.find(id.node());
+    if (id.node() == runtime.node_id() || node == nodes.end()) continue;
+    const auto found = runtime.Lookup<A>(name(static_cast<int>(i)), std::chrono::nanoseconds(0));
+    if (!found.ok() || found->id() != id)
+      return name(static_cast<int>(i)) + " on node '" + node->second + "'";
+  }
+  return "";
+}
+
+std::string StoppedRemoteActor(rt::Runtime& runtime, const RunActors& actors) {
+  std::map<rt::NodeId, std::string> nodes;
+  for (const rt::NodeInfo& n : runtime.Nodes()) nodes[n.id] = n.name;
+  std::string s = StoppedRemote(runtime, actors.trainers, nodes, TrainerName);
+  if (s.empty()) s = StoppedRemote(runtime, actors.reducers, nodes, ReducerName);
+  return s;
 }
 
 // Where the run can be continued from after an abort.
@@ -209,6 +238,7 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
                            actors,  collector, checkpoints.get()};
   std::set<rt::NodeId> rejoin_tried;
   auto next_rejoin_check = std::chrono::steady_clock::now();
+  auto next_remote_check = std::chrono::steady_clock::now() + std::chrono::seconds(1);
   bool stop_sent = false;
   while (!collector.WaitDone(std::chrono::milliseconds(50))) {
     if (options.stop != nullptr && options.stop->load() && !stop_sent) {
@@ -228,6 +258,15 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
     const std::string failed = FailedActor(runtime, actors.watched);
     if (!failed.empty()) {
       collector.OnFailure(failed + " failed; see the log above for its error");
+    }
+    if (std::chrono::steady_clock::now() >= next_remote_check) {
+      next_remote_check = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      const std::string stopped = StoppedRemoteActor(runtime, actors);
+      if (!stopped.empty()) {
+        collector.OnFailure(stopped +
+                            " stopped while its node is still connected (a method threw; see "
+                            "that node's log)");
+      }
     }
     if (collector.idle_seconds() > spec.cluster.stall_timeout_s) {
       collector.OnFailure("stalled: no trainer finished a round for " +

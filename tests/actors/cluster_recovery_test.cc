@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <future>
 #include <list>
@@ -14,6 +15,8 @@
 
 #include "actors/cluster_head.h"
 #include "actors/cluster_worker.h"
+#include "actors/trainer_actor.h"
+#include "runtime/runtime.h"
 #include "tests/actors/run_test_util.h"
 
 namespace olsgd::actors {
@@ -81,6 +84,28 @@ class TestCluster {
     StopWorker("w1");
     if (!restarted.empty()) AddWorker(restarted);
     return head_.get();
+  }
+  // Workers w0 and w1 join; at the first evaluation another process-like
+  // node joins and stops actor `victim` with a message, as if one of its
+  // methods had thrown. Returns the outcome.
+  RunOutcome RunStoppingActor(const std::string& victim) {
+    AddWorker("w0");
+    AddWorker("w1");
+    while (!evaluated_ &&
+           head_.wait_for(std::chrono::milliseconds(5)) != std::future_status::ready) {
+    }
+    rt::RuntimeOptions o;
+    o.join = addr_;
+    o.node_name = "intruder";
+    auto node = rt::Runtime::Start(o);
+    auto trainer = node->Lookup<TrainerActor>(victim, std::chrono::seconds(10));
+    EXPECT_TRUE(trainer.ok()) << trainer.error().ToString();
+    if (trainer.ok()) {
+      EXPECT_TRUE(trainer->Tell(&TrainerActor::Dismiss).ok());
+    }
+    RunOutcome out = head_.get();
+    node->Shutdown();
+    return out;
   }
   int ExitCode(const std::string& name) {
     for (Worker& w : workers_) {
@@ -229,6 +254,28 @@ TEST(RejoinTest, TwoSurvivingTrainersPauseAtOneBoundaryAndTheLostOneRejoins) {
     EXPECT_EQ(cluster.ExitCode("w0"), 0);
     EXPECT_EQ(cluster.ExitCode("w1-restarted"), 0);
   }
+}
+
+// A trainer on a worker node that stops (a method threw) while its node stays
+// connected ends the run at once, naming it, instead of stalling until
+// cluster.stall_timeout_s.
+TEST(RemoteFailureTest, ARemoteTrainerThatStopsEndsTheRunNamingIt) {
+  ExperimentSpec spec = RecoverySpec("overlap_local_sgd", 100000);
+  spec.cluster.on_failure = "abort";
+  spec.cluster.trainer_nodes = {"w0", "w1"};
+  TestCluster cluster(spec);
+  const auto begin = std::chrono::steady_clock::now();
+  const RunOutcome out = cluster.RunStoppingActor("trainer:1");
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  EXPECT_EQ(out.summary.status, "failed");
+  EXPECT_NE(
+      out.summary.failure.find("trainer:1 on node 'w1' stopped while its node is still connected"),
+      std::string::npos)
+      << out.summary.failure;
+  // 100,000 steps of at least 5 ms each: the run ended long before it could finish.
+  EXPECT_LT(secs, 120.0);
+  std::printf("[ measured ] run ended %.2f s after it started (a stopped remote trainer)\n", secs);
 }
 
 }  // namespace
