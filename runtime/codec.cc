@@ -138,84 +138,67 @@ namespace {
 
 // The header in MessagePack's compact forms (the bytes msgpack-c's packer
 // writes), sized first and then written straight into the frame.
-size_t UintSize(uint64_t v) {
-  return v < 128 ? 1 : v < 256 ? 2 : v < 65536 ? 3 : v <= 0xffffffffull ? 5 : 9;
-}
-size_t StrHeaderSize(size_t n) { return n < 32 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5; }
-size_t ArrayHeaderSize(size_t n) { return n < 16 ? 1 : n < 65536 ? 3 : 5; }
 
-char* PutBig(char* p, uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) *p++ = static_cast<char>(v >> (8 * i));
-  return p;
+// One compact prefix kind: values below `fix_limit` are a single byte
+// `fix_tag | v`; larger ones take the smallest of the sized forms, whose
+// tags follow for 1, 2, 4 and 8 bytes of big-endian value (0: no such form).
+struct Compact {
+  uint64_t fix_limit;
+  unsigned char fix_tag;
+  unsigned char sized[4];
+};
+constexpr Compact kUint{128, 0x00, {0xcc, 0xcd, 0xce, 0xcf}};
+constexpr Compact kStr{32, 0xa0, {0xd9, 0xda, 0xdb, 0}};
+constexpr Compact kArray{16, 0x90, {0, 0xdc, 0xdd, 0}};
+
+// The index (0-3: 1, 2, 4, 8 bytes) of the sized form `v` needs, or -1 for
+// the fix form.
+int SizedForm(const Compact& c, uint64_t v) {
+  if (v < c.fix_limit) return -1;
+  const uint64_t limits[3] = {0xff, 0xffff, 0xffffffffull};
+  int i = 0;
+  while (i < 3 && (c.sized[i] == 0 || v > limits[i])) ++i;
+  return i;
 }
-char* PutUint(char* p, uint64_t v) {
-  if (v < 128) {
-    *p++ = static_cast<char>(v);
-  } else if (v < 256) {
-    *p++ = '\xcc';
-    p = PutBig(p, v, 1);
-  } else if (v < 65536) {
-    *p++ = '\xcd';
-    p = PutBig(p, v, 2);
-  } else if (v <= 0xffffffffull) {
-    *p++ = '\xce';
-    p = PutBig(p, v, 4);
-  } else {
-    *p++ = '\xcf';
-    p = PutBig(p, v, 8);
+size_t CompactSize(const Compact& c, uint64_t v) {
+  const int i = SizedForm(c, v);
+  return i < 0 ? 1 : 1 + (size_t{1} << i);
+}
+char* PutCompact(char* p, const Compact& c, uint64_t v) {
+  const int i = SizedForm(c, v);
+  if (i < 0) {
+    *p++ = static_cast<char>(c.fix_tag | v);
+    return p;
   }
+  *p++ = static_cast<char>(c.sized[i]);
+  for (int b = (1 << i) - 1; b >= 0; --b) *p++ = static_cast<char>(v >> (8 * b));
   return p;
 }
-char* PutStrHeader(char* p, size_t n) {
-  if (n < 32) {
-    *p++ = static_cast<char>(0xa0 | n);
-  } else if (n < 256) {
-    *p++ = '\xd9';
-    p = PutBig(p, n, 1);
-  } else if (n < 65536) {
-    *p++ = '\xda';
-    p = PutBig(p, n, 2);
-  } else {
-    *p++ = '\xdb';
-    p = PutBig(p, n, 4);
-  }
-  return p;
-}
-char* PutArrayHeader(char* p, size_t n) {
-  if (n < 16) {
-    *p++ = static_cast<char>(0x90 | n);
-  } else if (n < 65536) {
-    *p++ = '\xdc';
-    p = PutBig(p, n, 2);
-  } else {
-    *p++ = '\xdd';
-    p = PutBig(p, n, 4);
-  }
-  return p;
-}
+size_t UintSize(uint64_t v) { return CompactSize(kUint, v); }
+char* PutUint(char* p, uint64_t v) { return PutCompact(p, kUint, v); }
 
 size_t HeaderSize(const WireHeader& h, const std::vector<Tensor>& tensors, bool nil_body) {
   size_t n = 1 + UintSize(kWireVersion) + UintSize(static_cast<uint8_t>(h.type)) +
              UintSize(h.src_node) + UintSize(h.src.value) + UintSize(h.dst.value) +
-             StrHeaderSize(h.method.size()) + h.method.size() + UintSize(h.request_id) +
-             ArrayHeaderSize(tensors.size());
+             CompactSize(kStr, h.method.size()) + h.method.size() + UintSize(h.request_id) +
+             CompactSize(kArray, tensors.size());
   for (const auto& t : tensors) n += UintSize(t.size_bytes());
   return n + (nil_body ? 1 : 0);
 }
 
 // [version, type, src_node, src, dst, method, request_id, [sizes...], (nil)
 char* WriteHeader(char* p, const WireHeader& h, const std::vector<Tensor>& tensors, bool nil_body) {
-  p = PutArrayHeader(p, 9);
+  p = PutCompact(p, kArray, 9);
   p = PutUint(p, kWireVersion);
   p = PutUint(p, static_cast<uint8_t>(h.type));
   p = PutUint(p, h.src_node);
   p = PutUint(p, h.src.value);
   p = PutUint(p, h.dst.value);
-  p = PutStrHeader(p, h.method.size());
+  p = PutCompact(p, kStr, h.method.size());
   if (!h.method.empty()) std::memcpy(p, h.method.data(), h.method.size());
   p += h.method.size();
   p = PutUint(p, h.request_id);
-  p = PutArrayHeader(p, tensors.size());
+  p = PutCompact(p, kArray, tensors.size());
   for (const auto& t : tensors) p = PutUint(p, t.size_bytes());
   if (nil_body) *p++ = '\xc0';
   return p;

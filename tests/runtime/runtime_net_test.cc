@@ -28,7 +28,8 @@ class TwoProcesses : public ::testing::Test {
     RuntimeOptions o;
     o.listen = "tcp://127.0.0.1:0";  // port 0: the kernel picks a free port
     head_ = Runtime::Start(o);
-    peer_ = std::make_unique<PeerProcess>(std::vector<std::string>{OLSGD_RUNTIME_PEER, "worker", head_->address(), "w1"});
+    peer_ = std::make_unique<PeerProcess>(
+        std::vector<std::string>{OLSGD_RUNTIME_PEER, "worker", head_->address(), "w1"});
     auto r = head_->Lookup<Recorder>("w1.rec", 30s);
     ASSERT_TRUE(r.ok()) << r.error().ToString();
     remote_ = *r;
@@ -176,7 +177,8 @@ TEST(Codec, RandomBytesNeverCrashTheDecoder) {
 TEST(Codec, RoundTrip) {
   msgpack::sbuffer body;
   std::vector<Tensor> tensors;
-  detail::PackValue(body, tensors, std::make_tuple(int64_t{5}, Tensor::CopyOf(std::vector<float>{1, 2, 3})));
+  detail::PackValue(body, tensors,
+                    std::make_tuple(int64_t{5}, Tensor::CopyOf(std::vector<float>{1, 2, 3})));
   ASSERT_EQ(tensors.size(), 1u);
   detail::WireHeader h{detail::MsgType::kCall, 3, ActorId(3, 9), ActorId(0, 4), "scale", 77};
   auto frames = detail::EncodeMessage(h, body, tensors, nullptr);
@@ -195,6 +197,48 @@ TEST(Codec, RoundTrip) {
   }
   EXPECT_EQ(std::get<0>(args), 5);
   EXPECT_EQ(std::get<1>(args), Tensor::CopyOf(std::vector<float>{1, 2, 3}));
+}
+
+// The hand-written header encoder writes exactly the bytes msgpack-c's
+// packer writes, at every boundary between the compact forms.
+TEST(Codec, HeaderBytesAreWhatTheMsgpackPackerWrites) {
+  const std::vector<uint64_t> values = {
+      0, 1, 127, 128, 255, 256, 65535, 65536, 0xffffffffu, uint64_t{1} << 32, ~uint64_t{0}};
+  const std::vector<size_t> method_sizes = {0, 5, 31, 32, 255, 256, 65535, 65536};
+  const std::vector<size_t> tensor_counts = {0, 1, 15, 16};
+  msgpack::sbuffer body;
+  msgpack::pack(body, std::make_tuple(std::string("hi")));
+  for (uint64_t v : values) {
+    for (size_t m : method_sizes) {
+      for (size_t t : tensor_counts) {
+        const std::string method(m, 'm');
+        std::vector<Tensor> tensors(t);
+        detail::WireHeader h{detail::MsgType::kCall,
+                             static_cast<NodeId>(v & 0xffffffffu),
+                             ActorId(v),
+                             ActorId(v / 3),
+                             method,
+                             v};
+        auto frames = detail::EncodeMessage(h, body, tensors, nullptr);
+        msgpack::sbuffer want;
+        msgpack::packer<msgpack::sbuffer> p(want);
+        p.pack_array(9);
+        p.pack_uint8(detail::kWireVersion);
+        p.pack_uint8(static_cast<uint8_t>(h.type));
+        p.pack_uint32(h.src_node);
+        p.pack_uint64(h.src.value);
+        p.pack_uint64(h.dst.value);
+        p.pack_str(static_cast<uint32_t>(m));
+        p.pack_str_body(method.data(), static_cast<uint32_t>(m));
+        p.pack_uint64(h.request_id);
+        p.pack_array(static_cast<uint32_t>(t));
+        for (size_t i = 0; i < t; ++i) p.pack_uint64(0);
+        want.write(body.data(), body.size());
+        ASSERT_EQ(frames[0].to_string(), std::string(want.data(), want.size()))
+            << "value " << v << ", method of " << m << " bytes, " << t << " tensors";
+      }
+    }
+  }
 }
 
 }  // namespace
