@@ -240,15 +240,19 @@ TEST(ClusterBinary, KilledWorkerRestartedUnderContinueRejoinsTheRun) {
 
 // A head run aborted by a lost worker continues with `olsgd head --resume`
 // on new workers, and ends with the same evaluations, bit for bit, as one
-// uninterrupted embedded run of the same config.
+// uninterrupted embedded run of the same config. The steps are paced
+// (paced_synthetic.yaml), so the first checkpoint comes about 1 s in with
+// about 4 s of the run left for the kill to land, on any machine.
 TEST(ClusterBinary, AbortedHeadRunResumesToTheSameResultsAsAnUninterruptedRun) {
   TempDir dir;
-  const std::vector<std::string> sets = {"training.steps=6000", "evaluation.every_rounds=50",
+  constexpr int kSteps = 1000;
+  const std::vector<std::string> sets = {"training.steps=" + std::to_string(kSteps),
+                                         "evaluation.every_rounds=50",
                                          "cluster.checkpoint_every_rounds=100"};
   std::vector<std::string> head_sets = {"cluster.wait_for_workers=2", "cluster.heartbeat_s=0.2",
                                         "cluster.failure_timeout_s=1.5"};
   head_sets.insert(head_sets.end(), sets.begin(), sets.end());
-  auto [head, addr] = StartHead(dir, "config/tests/long_synthetic.yaml", head_sets);
+  auto [head, addr] = StartHead(dir, "config/tests/paced_synthetic.yaml", head_sets);
   ASSERT_FALSE(addr.empty());
   const pid_t w0 = StartWorker(dir, addr, "w0");
   const pid_t w1 = StartWorker(dir, addr, "w1");
@@ -277,7 +281,7 @@ TEST(ClusterBinary, AbortedHeadRunResumesToTheSameResultsAsAnUninterruptedRun) {
   EXPECT_EQ(testing::WaitProcess(w2, 60s), 0);
   EXPECT_EQ(testing::WaitProcess(w3, 60s), 0);
 
-  std::vector<std::string> args = {"run", SourcePath("config/tests/long_synthetic.yaml"), "--out",
+  std::vector<std::string> args = {"run", SourcePath("config/tests/paced_synthetic.yaml"), "--out",
                                    dir / "embedded"};
   for (const auto& s : sets) {
     args.push_back("--set");
@@ -286,7 +290,7 @@ TEST(ClusterBinary, AbortedHeadRunResumesToTheSameResultsAsAnUninterruptedRun) {
   const pid_t embedded = Olsgd(args, dir / "embedded");
   ASSERT_EQ(testing::WaitProcess(embedded, 300s), 0) << ReadFile(dir / "embedded.err");
   const auto a = Accuracies(dir / "run/metrics.csv");
-  EXPECT_EQ(a.size(), 6000u / 2 / 50 * 2 * 5) << "every evaluation of the whole run, both workers";
+  EXPECT_EQ(a.size(), size_t{kSteps} / 2 / 50 * 2 * 5) << "every evaluation of the whole run, both workers";
   EXPECT_EQ(a, Accuracies(dir / "embedded/metrics.csv"));
 }
 
