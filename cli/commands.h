@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "actors/cluster_head.h"
-#include "actors/cluster_worker.h"
-#include "actors/experiment_spec.h"
-#include "actors/run_experiment.h"
-#include "actors/run_records.h"
+#include "actors/cluster/cluster_head.h"
+#include "actors/cluster/cluster_worker.h"
+#include "actors/spec/experiment_spec.h"
+#include "actors/run/run_experiment.h"
+#include "actors/run/run_records.h"
 #include "cli/progress_display.h"
 
 namespace olsgd::cli {

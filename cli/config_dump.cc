@@ -2,7 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "cli/config_fields.h"
+#include "actors/spec/spec_fields.h"
 #include "cli/config_validate.h"
 
 namespace olsgd::cli {
@@ -77,7 +77,7 @@ std::string DumpSpecYaml(const actors::ExperimentSpec& spec) {
   YAML::Emitter out;
   Dumper dumper(out);
   out << YAML::BeginMap;
-  VisitSpec(dumper, copy);
+  actors::VisitSpec(dumper, copy);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "actors/experiment_spec.h"
+#include "actors/spec/experiment_spec.h"
 
 namespace olsgd::cli {
 

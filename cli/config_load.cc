@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "cli/config_error.h"
-#include "cli/config_fields.h"
+#include "actors/spec/spec_fields.h"
 #include "cli/config_override.h"
 #include "cli/config_scalar.h"
 #include "cli/config_suggest.h"
@@ -45,7 +45,7 @@ class Loader {
       throw ConfigError(WhereOf("", root), "the config must be a mapping of keys");
     }
     frames_.push_back(Frame{root, ""});
-    VisitSpec(*this, spec);
+    actors::VisitSpec(*this, spec);
     CheckUnknownKeys();
     frames_.pop_back();
   }

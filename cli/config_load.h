@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/experiment_spec.h"
+#include "actors/spec/experiment_spec.h"
 
 namespace olsgd::cli {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/experiment_spec.h"
+#include "actors/spec/experiment_spec.h"
 #include "cli/config_load.h"
 
 namespace olsgd::cli {

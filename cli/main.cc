@@ -4,10 +4,10 @@
 #include <atomic>
 #include <iostream>
 
-#include "actors/cluster_head.h"
-#include "actors/cluster_worker.h"
-#include "actors/checkpoint_format.h"
-#include "actors/run_experiment.h"
+#include "actors/cluster/cluster_head.h"
+#include "actors/cluster/cluster_worker.h"
+#include "actors/checkpoint/checkpoint_format.h"
+#include "actors/run/run_experiment.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
 

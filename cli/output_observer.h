@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/run_records.h"
+#include "actors/run/run_records.h"
 #include "cli/output_csv.h"
 #include "cli/progress_display.h"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/run_records.h"
+#include "actors/run/run_records.h"
 
 namespace olsgd::cli {
 

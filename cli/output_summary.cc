@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "cli/config_fields.h"
+#include "actors/spec/spec_fields.h"
 #include "cli/output_files.h"
 
 namespace olsgd::cli {
@@ -51,7 +51,7 @@ nlohmann::json SpecToJson(const actors::ExperimentSpec& spec) {
   actors::ExperimentSpec copy = spec;
   nlohmann::json root = nlohmann::json::object();
   JsonVisitor visitor(root);
-  VisitSpec(visitor, copy);
+  actors::VisitSpec(visitor, copy);
   return root;
 }
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "actors/experiment_spec.h"
+#include "actors/spec/experiment_spec.h"
 #include "cli/commands.h"
 
 namespace olsgd::cli {

@@ -26,7 +26,7 @@
 #include <string>
 #include <thread>
 
-#include "actors/run_experiment.h"
+#include "actors/run/run_experiment.h"
 
 namespace {
 

@@ -2,9 +2,9 @@
 // against each other, as ALGORITHMS.md says they must relate.
 #include <gtest/gtest.h>
 
-#include "actors/dataset_cache.h"
-#include "actors/local_worker.h"
-#include "actors/run_plan.h"
+#include "actors/worker/dataset_cache.h"
+#include "actors/worker/local_worker.h"
+#include "actors/worker/run_plan.h"
 #include "run_test_util.h"
 
 namespace olsgd::actors {

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "actors/checkpoint_format.h"
-#include "actors/checkpoint_store.h"
+#include "actors/checkpoint/checkpoint_format.h"
+#include "actors/checkpoint/checkpoint_store.h"
 #include "checkpoint_test_util.h"
 #include "run_test_util.h"
 

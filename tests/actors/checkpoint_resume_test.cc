@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <map>
 
-#include "actors/checkpoint_format.h"
+#include "actors/checkpoint/checkpoint_format.h"
 #include "checkpoint_test_util.h"
 #include "run_test_util.h"
 

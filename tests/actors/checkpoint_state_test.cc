@@ -1,9 +1,9 @@
 // The pieces of actor state a checkpoint saves and restores, on their own.
 #include <gtest/gtest.h>
 
-#include "actors/slice_reducer.h"
-#include "actors/straggler_model.h"
-#include "actors/worker_boundary.h"
+#include "actors/algorithms/slice_reducer.h"
+#include "actors/worker/straggler_model.h"
+#include "actors/algorithms/worker_boundary.h"
 
 namespace olsgd::actors {
 namespace {

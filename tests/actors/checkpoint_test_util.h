@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "actors/run_experiment.h"
+#include "actors/run/run_experiment.h"
 
 namespace olsgd::actors::test_util {
 

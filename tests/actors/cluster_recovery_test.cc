@@ -13,10 +13,10 @@
 #include <mutex>
 #include <thread>
 
-#include "actors/cluster_head.h"
-#include "actors/cluster_worker.h"
-#include "actors/link_setup.h"
-#include "actors/trainer_actor.h"
+#include "actors/cluster/cluster_head.h"
+#include "actors/cluster/cluster_worker.h"
+#include "actors/run/link_setup.h"
+#include "actors/roles/trainer_actor.h"
 #include "runtime/runtime.h"
 #include "tests/actors/run_test_util.h"
 

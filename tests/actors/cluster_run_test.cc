@@ -10,9 +10,9 @@
 #include <mutex>
 #include <thread>
 
-#include "actors/cluster_head.h"
-#include "actors/cluster_worker.h"
-#include "actors/placement.h"
+#include "actors/cluster/cluster_head.h"
+#include "actors/cluster/cluster_worker.h"
+#include "actors/cluster/placement.h"
 #include "tests/actors/run_test_util.h"
 
 namespace olsgd::actors {

@@ -7,8 +7,8 @@
 #include <map>
 #include <vector>
 
-#include "actors/experiment_spec.h"
-#include "actors/run_experiment.h"
+#include "actors/spec/experiment_spec.h"
+#include "actors/run/run_experiment.h"
 
 namespace olsgd::actors::test_util {
 

@@ -1,4 +1,4 @@
-#include "actors/slice_reducer.h"
+#include "actors/algorithms/slice_reducer.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "actors/spec_json.h"
+#include "actors/spec/spec_json.h"
 
 #include <gtest/gtest.h>
 

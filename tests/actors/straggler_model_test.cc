@@ -1,4 +1,4 @@
-#include "actors/straggler_model.h"
+#include "actors/worker/straggler_model.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_dump.h"
-#include "cli/config_fields.h"
+#include "actors/spec/spec_fields.h"
 #include "cli/config_load.h"
 #include "cli/output_files.h"
 #include "tests/cli/test_util.h"
@@ -106,7 +106,7 @@ class KeyCollector {
 TEST(ConfigReadme, DocumentsEveryKey) {
   KeyCollector collector;
   actors::ExperimentSpec spec;
-  VisitSpec(collector, spec);
+  actors::VisitSpec(collector, spec);
   const std::string readme = ReadFile(testing::SourcePath("config/README.md"));
   EXPECT_GE(collector.keys.size(), 70u);
   for (const std::string& key : collector.keys) {

@@ -1,0 +1,82 @@
+// The arithmetic of one reducer shard: it owns a contiguous slice of the
+// parameter vector, collects the m workers' contributions for each round and
+// combines them in worker order, so results do not depend on arrival order.
+// Pure (no actors, no threads) so it is testable on its own.
+#ifndef OLSGD_ACTORS_ALGORITHMS_SLICE_REDUCER_H_
+#define OLSGD_ACTORS_ALGORITHMS_SLICE_REDUCER_H_
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "actors/algorithms/algorithm.h"
+
+namespace olsgd::actors {
+
+class SliceReducer {
+ public:
+  // `initial_anchor` is this slice of x0; only kSlowMo keeps an anchor of its own.
+  SliceReducer(ReduceOp op, int workers, std::vector<float> initial_anchor, double beta);
+
+  // Stores `worker`'s contribution to `round`. `lr` is the learning rate in
+  // force at that boundary (kSlowMo needs it). Returns true once all workers
+  // of this round have contributed. Throws std::invalid_argument on a worker
+  // index out of range, a duplicate contribution or a size mismatch.
+  bool Add(int64_t round, int worker, std::span<const float> contribution, float lr);
+
+  // Combines a complete round and forgets its contributions.
+  // REQUIRES: Add(round, ...) returned true.
+  std::vector<float> Reduce(int64_t round);
+
+  // Removes a worker from the group (on_failure: continue); rounds it had not
+  // yet contributed to no longer wait for it.
+  void DropWorker(int worker);
+  // Takes a dropped worker back (a restarted worker rejoining): rounds from
+  // `from_round` on wait for it again; earlier ones still do not.
+  void Readmit(int worker, int64_t from_round);
+  // Whether `worker` belongs to the group for `round`: its contribution
+  // counts and the round waits for it. A worker out of range never does.
+  bool Counts(int worker, int64_t round) const;
+  // Whether `worker` is in the group at all (not dropped).
+  bool Member(int worker) const;
+  // Rounds whose contributions are all in (after DropWorker), oldest first.
+  std::vector<int64_t> CompleteRounds() const;
+  // Forgets pending rounds before `round`: once a round is complete, every
+  // member has moved past the earlier ones (a replaced reducer can be sent
+  // leftovers of them that can never complete).
+  void DiscardBefore(int64_t round);
+
+  size_t slice_size() const { return anchor_.size(); }
+  int live_workers() const;
+  // kSlowMo state, for checkpoints.
+  const std::vector<float>& anchor() const { return anchor_; }
+  const std::vector<float>& velocity() const { return velocity_; }
+  bool first_update() const { return first_update_; }
+  // Restores checkpointed state (anchor, velocity, first_update()); pending
+  // contributions are dropped. Throws std::invalid_argument on a size
+  // mismatch (velocity may be empty unless kSlowMo).
+  void Restore(std::span<const float> anchor, std::span<const float> velocity, bool first_update);
+
+ private:
+  struct Pending {
+    std::vector<std::vector<float>> by_worker;  // empty = not yet arrived
+    int arrived = 0;
+    float lr = 0;
+  };
+  bool Complete(int64_t round, const Pending& p) const;
+
+  ReduceOp op_;
+  double beta_;
+  // By worker: the first round it belongs to; kDropped once it is gone.
+  std::vector<int64_t> member_from_;
+  std::vector<float> anchor_;
+  std::vector<float> velocity_;
+  bool first_update_ = true;
+  std::map<int64_t, Pending> pending_;
+};
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_ALGORITHMS_SLICE_REDUCER_H_

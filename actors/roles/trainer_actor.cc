@@ -1,0 +1,392 @@
+#include "actors/roles/trainer_actor.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include "actors/roles/coordinator_actor.h"
+#include "actors/worker/dataset_cache.h"
+#include "actors/roles/reducer_actor.h"
+#include "actors/spec/spec_json.h"
+#include "runtime/log.h"
+
+namespace olsgd::actors {
+namespace {
+
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+void Check(const rt::Status& st, const std::string& what) {
+  if (!st.ok()) throw std::runtime_error(what + ": " + st.error().ToString());
+}
+
+}  // namespace
+
+void TrainerActor::DefineMethods(rt::MethodTable<TrainerActor>& t) {
+  t.Def("start", &TrainerActor::Start);
+  t.Def("step", &TrainerActor::Step);
+  t.Def("result", &TrainerActor::Result);
+  t.Def("stop", &TrainerActor::Stop);
+  t.Def("eval_done", &TrainerActor::EvalDone);
+  t.Def("restore", &TrainerActor::Restore);
+  t.Def("replace_reducer", &TrainerActor::ReplaceReducer);
+  t.Def("pause_at", &TrainerActor::PauseAt);
+  t.Def("unpause", &TrainerActor::Unpause);
+  t.Def("send_state_to", &TrainerActor::SendStateTo);
+  t.Def("rejoin", &TrainerActor::Rejoin);
+  t.Def("dismiss", &TrainerActor::Dismiss);
+}
+
+TrainerActor::TrainerActor(std::string spec_json, int worker)
+    : spec_(SpecFromJson(spec_json)),
+      worker_(worker),
+      kind_(ParseAlgorithm(spec_.algorithm.name).value()),
+      tau_(kind_ == AlgorithmKind::kSyncSgd ? 1 : spec_.algorithm.tau),
+      stragglers_(spec_.injection.stragglers, worker, spec_.seed) {
+  auto data = LoadSplit(spec_.data, spec_.seed, train::Split::kTrain);
+  const int64_t train_samples = data->n;
+  local_ = std::make_unique<LocalWorker>(spec_, worker, std::move(data),
+                                         StepsPerEpoch(spec_, train_samples));
+  plan_ = MakeRunPlan(spec_, train_samples, local_->num_params());
+  x0_.assign(local_->params().begin(), local_->params().end());
+  contribution_.resize(x0_.size());
+  keep_sent_ = spec_.cluster.on_failure == "continue";
+  warned_unreachable_.assign(plan_.shard_slices.size(), false);
+  if (IsOverlapped(kind_)) {
+    boundary_ =
+        std::make_unique<WorkerBoundary>(kind_, spec_.algorithm, spec_.cluster.workers, x0_);
+  }
+}
+
+void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
+                         rt::ActorHandle<CoordinatorActor> coordinator, int64_t origin_unix_ns,
+                         bool record_vectors) {
+  Wire(std::move(reducers), std::move(coordinator), origin_unix_ns, record_vectors);
+  if (restored_) {
+    // Continue the checkpointed run's clocks: times go on from the checkpoint.
+    const auto seconds = [](double s) {
+      return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+    };
+    origin_ -= seconds(restored_->since_origin_s);
+    start_time_ -= seconds(restored_->elapsed_s);
+    const int64_t round = restored_->round;
+    restored_.reset();
+    if (IsOverlapped(kind_)) {
+      ScheduleStep();  // result `round` is needed at the next boundary
+    } else {
+      AwaitResult(round);
+    }
+    return;
+  }
+  BeginRoundReport(1, start_time_);
+  ScheduleStep();
+}
+
+void TrainerActor::Wire(std::vector<rt::ActorHandle<ReducerActor>> reducers,
+                        rt::ActorHandle<CoordinatorActor> coordinator, int64_t origin_unix_ns,
+                        bool record_vectors) {
+  if (started_) throw std::logic_error("trainer " + std::to_string(worker_) + ": started twice");
+  if (reducers.size() != plan_.shard_slices.size()) {
+    throw std::invalid_argument("trainer " + std::to_string(worker_) + ": got " +
+                                std::to_string(reducers.size()) + " reducers, expected " +
+                                std::to_string(plan_.shard_slices.size()));
+  }
+  reducers_ = std::move(reducers);
+  coordinator_ = std::move(coordinator);
+  record_vectors_ = record_vectors;
+  // Map the run's system-clock origin onto this node's steady clock.
+  const auto since_origin = std::chrono::system_clock::now().time_since_epoch() -
+                            std::chrono::nanoseconds(origin_unix_ns);
+  start_time_ = Clock::now();
+  origin_ = start_time_ - std::chrono::duration_cast<Clock::duration>(since_origin);
+  started_ = true;
+}
+
+double TrainerActor::SinceOrigin(Clock::time_point t) const { return Seconds(t - origin_); }
+
+void TrainerActor::BeginRoundReport(int64_t round, Clock::time_point start) {
+  round_ = RoundReport{};
+  round_.worker = worker_;
+  round_.round = round;
+  round_.start_s = SinceOrigin(start);
+}
+
+int64_t TrainerActor::RoundOfNextStep() const { return local_->step() / tau_ + 1; }
+
+void TrainerActor::ScheduleStep() {
+  Check(context().self<TrainerActor>().Tell(&TrainerActor::Step), "trainer self-step");
+}
+
+void TrainerActor::Step() {
+  // Paused (PauseAt) at a boundary with this step already queued: Unpause
+  // sends the next one.
+  if (!started_ || finished_ || paused_at_) return;
+  const int64_t round = RoundOfNextStep();
+  const auto begin = Clock::now();
+  float loss;
+  if (kind_ == AlgorithmKind::kSyncSgd) {
+    loss = local_->ComputeGradient();  // applied once the average arrives
+  } else {
+    loss = local_->LocalStep();
+  }
+  const double extra = stragglers_.ExtraDelay(round, Seconds(Clock::now() - begin));
+  if (extra > 0) std::this_thread::sleep_for(std::chrono::duration<double>(extra));
+  const auto end = Clock::now();
+  context().RecordSpan("compute", "step", begin, end, {{"round", round}});
+  round_.compute_s += Seconds(end - begin);
+  round_.injected_delay_s += extra;
+  loss_sum_ += loss;
+  ++loss_count_;
+
+  if (kind_ == AlgorithmKind::kSyncSgd) {
+    SendSlices(round, local_->gradient(), local_->lr());
+    MaybeCheckpoint(round);
+    AwaitResult(round);
+  } else if (local_->step() % tau_ == 0) {
+    Boundary(local_->step() / tau_);
+  } else {
+    ScheduleStep();
+  }
+}
+
+void TrainerActor::Boundary(int64_t round) {
+  if (kind_ == AlgorithmKind::kLocalSgd) {
+    SendSlices(round, local_->params(), local_->lr());
+    MaybeCheckpoint(round);
+    AwaitResult(round);
+    return;
+  }
+  // Overlapped: the boundary of round r needs the average started at r - 1.
+  if (round == 1) {
+    FinishOverlappedBoundary(1, x0_);
+  } else {
+    AwaitResult(round - 1);
+  }
+}
+
+void TrainerActor::AwaitResult(int64_t round) {
+  awaiting_ = round;
+  block_start_ = Clock::now();
+  auto it = results_.find(round);
+  if (it != results_.end() && it->second.arrived == static_cast<int>(plan_.shard_slices.size())) {
+    Resume(round);
+  }
+}
+
+void TrainerActor::Result(int64_t round, int shard, rt::Tensor slice) {
+  round_.messages_in += 1;
+  round_.bytes_in += slice.size_bytes();
+  total_bytes_in_ += slice.size_bytes();
+  if (finished_) return;
+  if (shard < 0 || static_cast<size_t>(shard) >= plan_.shard_slices.size()) {
+    throw std::invalid_argument("trainer " + std::to_string(worker_) + ": result from shard " +
+                                std::to_string(shard) + " out of range");
+  }
+  const auto [begin, end] = plan_.shard_slices[shard];
+  const std::span<const float> values = std::as_const(slice).floats();
+  if (values.size() != end - begin) {
+    throw std::invalid_argument("trainer " + std::to_string(worker_) + ": result slice of " +
+                                std::to_string(values.size()) + " floats from shard " +
+                                std::to_string(shard) + ", expected " +
+                                std::to_string(end - begin));
+  }
+  // A result already used, or a second copy of one (a replaced reducer
+  // completes again the rounds whose contributions were re-sent to it).
+  if (round <= last_consumed_) return;
+  Assembly& a = results_[round];
+  if (a.values.empty()) {
+    a.values.resize(x0_.size());
+    a.from_shard.assign(plan_.shard_slices.size(), false);
+  }
+  if (a.from_shard[shard]) return;
+  a.from_shard[shard] = true;
+  std::copy(values.begin(), values.end(), a.values.begin() + static_cast<std::ptrdiff_t>(begin));
+  ++a.arrived;
+  if (awaiting_ == round && a.arrived == static_cast<int>(plan_.shard_slices.size())) Resume(round);
+}
+
+void TrainerActor::Resume(int64_t round) {
+  const auto now = Clock::now();
+  round_.blocked_s += Seconds(now - block_start_);
+  if (now > block_start_)
+    context().RecordSpan("blocked", "wait round " + std::to_string(round), block_start_, now,
+                         {{"round", round}});
+  awaiting_.reset();
+  last_consumed_ = round;
+  kept_.erase(kept_.begin(), kept_.lower_bound(round));
+  auto node = results_.extract(round);
+  std::vector<float>& result = node.mapped().values;
+  switch (kind_) {
+    case AlgorithmKind::kSyncSgd:
+      local_->ApplyStep(result);
+      EndRound(round, nullptr);
+      break;
+    case AlgorithmKind::kLocalSgd:
+      std::copy(result.begin(), result.end(), local_->params().begin());
+      EndRound(round, nullptr);
+      break;
+    default:
+      FinishOverlappedBoundary(round + 1, result);
+  }
+}
+
+void TrainerActor::FinishOverlappedBoundary(int64_t round, const std::vector<float>& received) {
+  const float lr = local_->lr();
+  Probe(round, "x_before", local_->params());
+  Probe(round, "received", received);
+  boundary_->Apply(local_->params(), received, lr, contribution_);
+  Probe(round, "x_after", local_->params());
+  Probe(round, "contribution", contribution_);
+  SendSlices(round, contribution_, lr);
+  EndRound(round, &received);
+}
+
+void TrainerActor::SendSlices(int64_t round, std::span<const float> v, float lr) {
+  const auto begin = Clock::now();
+  if (keep_sent_) kept_[round] = SentContribution{std::vector<float>(v.begin(), v.end()), lr};
+  for (size_t j = 0; j < reducers_.size(); ++j) SendSlice(j, round, v, lr);
+  context().RecordSpan("send", "send round " + std::to_string(round), begin, Clock::now(),
+                       {{"round", round}});
+}
+
+void TrainerActor::SendSlice(size_t shard, int64_t round, std::span<const float> v, float lr) {
+  const auto [lo, hi] = plan_.shard_slices[shard];
+  rt::Tensor t = rt::Tensor::CopyOf(v.subspan(lo, hi - lo));
+  round_.messages_out += 1;
+  round_.bytes_out += t.size_bytes();
+  total_bytes_out_ += t.size_bytes();
+  const rt::Status st =
+      reducers_[shard].Tell(&ReducerActor::Contribute, round, worker_, std::move(t), lr);
+  if (st.ok()) return;
+  const std::string what =
+      "trainer " + std::to_string(worker_) + ": contribution to reducer " + std::to_string(shard);
+  if (!keep_sent_) return Check(st, what);
+  if (st.error().code == rt::ErrorCode::kShutdown) return;  // this node is going down
+  // on_failure: continue: the reducer's node may be lost; the head re-creates
+  // the shard and this contribution is sent again (ReplaceReducer).
+  if (!warned_unreachable_[shard]) {
+    warned_unreachable_[shard] = true;
+    rt::Log().warn("{} of round {} not delivered ({}); kept until the shard is re-created", what,
+                   round, st.error().ToString());
+  }
+}
+
+void TrainerActor::ReplaceReducer(int shard, rt::ActorHandle<ReducerActor> reducer) {
+  if (shard < 0 || static_cast<size_t>(shard) >= plan_.shard_slices.size()) {
+    throw std::invalid_argument("trainer " + std::to_string(worker_) + ": replaced shard " +
+                                std::to_string(shard) + " out of range");
+  }
+  // A finished trainer still re-sends: a slower one may need the results of
+  // the rounds it contributed to last.
+  if (!started_) return;
+  reducers_[shard] = std::move(reducer);
+  warned_unreachable_[shard] = false;
+  for (const auto& [round, sent] : kept_) {
+    SendSlice(static_cast<size_t>(shard), round, sent.values, sent.lr);
+  }
+  rt::Log().info("trainer {}: reducer {} replaced; {} kept contribution(s) sent again", worker_,
+                 shard, kept_.size());
+}
+
+void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
+  const auto now = Clock::now();
+  round_.round = round;
+  round_.end_s = SinceOrigin(now);
+  total_compute_s_ += round_.compute_s;
+  total_blocked_s_ += round_.blocked_s;
+  Check(coordinator_.Tell(&CoordinatorActor::RoundDone, round_), "trainer round report");
+
+  if (plan_.IsEvalRound(round)) {
+    SnapshotInfo info;
+    info.worker = worker_;
+    info.round = round;
+    info.iteration = local_->step();
+    info.epoch = local_->epoch();
+    info.wall_s = SinceOrigin(now);
+    info.train_loss = loss_count_ > 0 ? loss_sum_ / static_cast<double>(loss_count_) : 0.0;
+    info.compute_s = total_compute_s_;
+    info.blocked_s = total_blocked_s_;
+    loss_sum_ = 0;
+    loss_count_ = 0;
+    // Worker 0 also sends the anchor it used, for anchor algorithms.
+    rt::Tensor anchor_tensor;
+    if (worker_ == 0 && anchor != nullptr && HasAnchor(kind_)) {
+      anchor_tensor = rt::Tensor::CopyOf(*anchor);
+    }
+    Check(coordinator_.Tell(&CoordinatorActor::Snapshot, info, rt::Tensor::CopyOf(local_->params()),
+                            std::move(anchor_tensor)),
+          "trainer snapshot");
+    const int64_t previous = last_eval_sent_;
+    last_eval_sent_ = round;
+    if (previous > last_eval_done_ && round < plan_.total_rounds) {
+      // The previous evaluation is still running: wait for it (EvalDone).
+      eval_gate_ = previous;
+      eval_wait_start_ = Clock::now();
+      if (!warned_eval_wait_) {
+        warned_eval_wait_ = true;
+        spdlog::warn(
+            "trainer {}: evaluation cannot keep up with training; trainers wait for it "
+            "(raise evaluation.every_rounds)",
+            worker_);
+      }
+    }
+  }
+
+  BeginRoundReport(round + 1, now);
+  if (IsOverlapped(kind_)) MaybeCheckpoint(round);
+  last_ended_ = round;
+  if (MaybePause(round)) return;
+  if (!eval_gate_) ContinueAfter(round);
+}
+
+void TrainerActor::ContinueAfter(int64_t round) {
+  if (round >= plan_.total_rounds) {
+    Finish(false);
+  } else {
+    ScheduleStep();
+  }
+}
+
+void TrainerActor::EvalDone(int64_t round) {
+  last_eval_done_ = std::max(last_eval_done_, round);
+  if (!eval_gate_ || last_eval_done_ < *eval_gate_ || finished_) return;
+  eval_gate_.reset();
+  context().RecordSpan("eval_wait", "wait for evaluation", eval_wait_start_, Clock::now());
+  if (paused_at_) return;  // Unpause goes on
+  ContinueAfter(last_eval_sent_);
+}
+
+void TrainerActor::Finish(bool interrupted) {
+  if (finished_) return;
+  finished_ = true;
+  if (pause_) {  // a rejoin waits for this trainer: it is past the last round
+    pause_->promise.Set(PauseReply{false, std::max(last_ended_, plan_.total_rounds)});
+    pause_.reset();
+  }
+  FinishInfo info;
+  info.worker = worker_;
+  info.interrupted = interrupted;
+  info.iterations = local_->step();
+  info.rounds = local_->step() / tau_;
+  info.wall_s = Seconds(Clock::now() - start_time_);
+  info.compute_s = total_compute_s_ + round_.compute_s;
+  info.blocked_s = total_blocked_s_ + round_.blocked_s;
+  info.bytes_out = total_bytes_out_;
+  info.bytes_in = total_bytes_in_;
+  Check(coordinator_.Tell(&CoordinatorActor::Finished, info, rt::Tensor::CopyOf(local_->params())),
+        "trainer finish report");
+}
+
+void TrainerActor::Stop() {
+  if (started_) Finish(true);
+}
+
+void TrainerActor::Probe(int64_t round, const char* what, std::span<const float> v) {
+  if (!record_vectors_) return;
+  Check(coordinator_.Tell(&CoordinatorActor::Probe, ProbeInfo{worker_, round, what},
+                          rt::Tensor::CopyOf(v)),
+        "trainer probe");
+}
+
+}  // namespace olsgd::actors

@@ -1,0 +1,71 @@
+// The numerical side of one worker: its model, optimiser, data shard, sampler
+// and learning-rate schedule, built from the experiment spec. Knows nothing
+// about messages; the trainer actor drives it one local step at a time.
+#ifndef OLSGD_ACTORS_WORKER_LOCAL_WORKER_H_
+#define OLSGD_ACTORS_WORKER_LOCAL_WORKER_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "actors/spec/experiment_spec.h"
+#include "trainer/batch_sampler.h"
+#include "trainer/dataset.h"
+#include "trainer/lr_schedule.h"
+#include "trainer/model.h"
+#include "trainer/sgd.h"
+
+namespace olsgd::actors {
+
+// The trainer-library model configuration for a spec's `model` section.
+train::ModelConfig ToModelConfig(const ModelSpec& model);
+// The schedule for a spec's `training` section and cluster size.
+train::LrScheduleOptions ToScheduleOptions(const ExperimentSpec& spec);
+// Worker `worker`'s shard of `data` under the spec's partitioner.
+std::vector<int64_t> ShardFor(const ExperimentSpec& spec, const train::Dataset& data, int worker);
+
+class LocalWorker {
+ public:
+  // Every worker starts from the same x0 (the model seeded with spec.seed).
+  // `steps_per_epoch` maps step counts to the (fractional) epochs of the
+  // learning-rate schedule.
+  LocalWorker(const ExperimentSpec& spec, int worker,
+              std::shared_ptr<const train::Dataset> train_data, double steps_per_epoch);
+
+  // Forward and backward on the next batch: returns its loss and leaves the
+  // gradient in gradient(). Does not change the model.
+  float ComputeGradient();
+  // One optimiser step with gradient `g` at the current step's rate, then
+  // advances the step counter.
+  void ApplyStep(std::span<const float> g);
+  // ComputeGradient() then ApplyStep() with the worker's own gradient.
+  float LocalStep();
+
+  std::span<float> params() { return model_->params(); }
+  std::span<const float> gradient() const { return model_->grads(); }
+  size_t num_params() const { return model_->num_params(); }
+  int64_t step() const { return step_; }  // local steps applied so far
+  float lr() const;                        // the rate in force at step()
+  double epoch() const { return static_cast<double>(step_) / steps_per_epoch_; }
+  int64_t shard_size() const { return static_cast<int64_t>(sampler_.shard().size()); }
+
+  train::Sgd& optimizer() { return sgd_; }
+  train::BatchSampler& sampler() { return sampler_; }
+  void set_step(int64_t step) { step_ = step; }
+
+ private:
+  std::shared_ptr<const train::Dataset> data_;
+  double steps_per_epoch_;
+  std::unique_ptr<train::Model> model_;
+  train::Sgd sgd_;
+  train::SgdOptions sgd_options_;
+  train::LrSchedule schedule_;
+  train::BatchSampler sampler_;
+  train::Batch batch_;
+  int64_t step_ = 0;
+};
+
+}  // namespace olsgd::actors
+
+#endif  // OLSGD_ACTORS_WORKER_LOCAL_WORKER_H_
