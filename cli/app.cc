@@ -103,6 +103,11 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
   AddSetOption(validate_cmd, validate.overrides, "override a config key (repeatable)");
   validate_cmd->footer(kValidateExamples);
 
+  CLI::App* keys_cmd =
+      app.add_subcommand("keys", "list every config key: type, default and meaning (Markdown)");
+  CLI::App* algorithms_cmd =
+      app.add_subcommand("algorithms", "list the algorithms algorithm.name can choose");
+
   CompareArgs compare;
   bool compare_quiet = false, compare_verbose = false;
   CLI::App* compare_cmd =
@@ -173,6 +178,8 @@ int Main(int argc, const char* const* argv, const CommandEnv& env) {
     return RunCommand(run, env);
   }
   if (validate_cmd->parsed()) return ValidateCommand(validate, env);
+  if (keys_cmd->parsed()) return KeysCommand(env);
+  if (algorithms_cmd->parsed()) return AlgorithmsCommand(env);
   if (compare_cmd->parsed()) {
     compare.verbosity = VerbosityOf(compare_quiet, compare_verbose);
     return CompareCommand(compare, env);

@@ -6,6 +6,7 @@
 #include <exception>
 #include <set>
 
+#include "actors/algorithms/algorithm.h"
 #include "cli/commands.h"
 #include "cli/config_error.h"
 #include "cli/config_load.h"
@@ -27,7 +28,7 @@ std::vector<std::string> OverridesFor(const std::string& algorithm,
   for (const std::string& o : all) {
     const size_t colon = o.find(':'), eq = o.find('=');
     const std::string prefix = o.substr(0, colon);
-    const auto& names = AlgorithmNames();
+    const auto& names = actors::AlgorithmNames();
     if (colon != std::string::npos && colon < eq &&
         std::find(names.begin(), names.end(), prefix) != names.end()) {
       if (prefix == algorithm) own.push_back(o.substr(colon + 1));
@@ -49,13 +50,13 @@ void WriteTables(const std::string& dir, const std::vector<CompareEntry>& entrie
 
 int CompareCommand(const CompareArgs& args, const CommandEnv& env) {
   if (args.algorithms.empty()) {
-    *env.err << "error: --algorithms must name at least one of " << JoinNames(AlgorithmNames())
+    *env.err << "error: --algorithms must name at least one of " << JoinNames(actors::AlgorithmNames())
              << "\n";
     return kExitUsage;
   }
   std::set<std::string> seen;
   for (const std::string& a : args.algorithms) {
-    const auto& names = AlgorithmNames();
+    const auto& names = actors::AlgorithmNames();
     if (std::find(names.begin(), names.end(), a) == names.end()) {
       *env.err << "error: --algorithms: unknown algorithm '" << a << "'" << DidYouMean(a, names)
                << " (one of " << JoinNames(names) << ")\n";
@@ -77,9 +78,9 @@ int CompareCommand(const CompareArgs& args, const CommandEnv& env) {
                << "--set " << a << ":algorithm.alpha=0.2\n";
       return kExitUsage;
     }
-    if (configs.back().spec.cluster.mode != "embedded") {
+    if (configs.back().spec.cluster.mode != actors::ClusterMode::kEmbedded) {
       *env.err << "error: compare runs embedded clusters only; cluster.mode is "
-               << configs.back().spec.cluster.mode << "\n";
+               << actors::NameOf(configs.back().spec.cluster.mode) << "\n";
       return kExitUsage;
     }
     if (const std::string missing = CheckDataPresent(configs.back().spec); !missing.empty()) {

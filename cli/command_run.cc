@@ -40,7 +40,7 @@ int ResumeCommand(const RunArgs& args, const CommandEnv& env) {
     return kExitUsage;
   }
   actors::ExperimentSpec spec = loaded.spec;
-  if (spec.cluster.mode != "embedded") {
+  if (spec.cluster.mode != actors::ClusterMode::kEmbedded) {
     *env.err << "error: " << loaded.sources.Where("cluster.mode")
              << ": cluster.mode is head; resume it with `olsgd head --resume " << dir << "`\n";
     return kExitUsage;
@@ -73,7 +73,7 @@ int RunCommand(const RunArgs& args, const CommandEnv& env) {
     return kExitUsage;
   }
   actors::ExperimentSpec spec = loaded.spec;
-  if (spec.cluster.mode != "embedded") {
+  if (spec.cluster.mode != actors::ClusterMode::kEmbedded) {
     *env.err << "error: " << loaded.sources.Where("cluster.mode")
              << ": cluster.mode is head; start it with `olsgd head --config " << args.config
              << " --listen tcp://0.0.0.0:PORT`\n";

@@ -70,6 +70,11 @@ struct ValidateArgs {
 };
 int ValidateCommand(const ValidateArgs& args, const CommandEnv& env);
 
+// olsgd keys: every config key with its type, default and meaning (Markdown).
+int KeysCommand(const CommandEnv& env);
+// olsgd algorithms: the registered algorithms, one line each.
+int AlgorithmsCommand(const CommandEnv& env);
+
 // olsgd compare CONFIG --algorithms a,b,c [--set [ALG:]k=v]... [--out DIR]
 struct CompareArgs {
   std::string config;

@@ -2,7 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "actors/spec/spec_fields.h"
+#include "actors/spec/spec_visit.h"
 #include "cli/config_validate.h"
 
 namespace olsgd::cli {
@@ -14,22 +14,26 @@ class Dumper {
  public:
   explicit Dumper(YAML::Emitter& out) : out_(out) {}
 
-  void Field(const char* key, const std::string& v) {
+  void Field(const char* key, const std::string& v, const actors::FieldInfo&) {
     out_ << YAML::Key << key << YAML::Value << v;
   }
-  void Field(const char* key, bool v) {
+  void Field(const char* key, bool v, const actors::FieldInfo&) {
     out_ << YAML::Key << key << YAML::Value << (v ? "true" : "false");
   }
-  void Field(const char* key, double v) {
+  void Field(const char* key, double v, const actors::FieldInfo&) {
     out_ << YAML::Key << key << YAML::Value << FormatNumber(v);
   }
   template <class Int>
   requires std::is_integral_v<Int>
-  void Field(const char* key, Int v) {
+  void Field(const char* key, Int v, const actors::FieldInfo&) {
     out_ << YAML::Key << key << YAML::Value << std::to_string(v);
   }
+  template <actors::SpecEnum E>
+  void Field(const char* key, E v, const actors::FieldInfo&) {
+    out_ << YAML::Key << key << YAML::Value << std::string(actors::NameOf(v));
+  }
   template <class T>
-  void Field(const char* key, const std::vector<T>& values) {
+  void Field(const char* key, const std::vector<T>& values, const actors::FieldInfo&) {
     out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
     for (const T& v : values) {
       if constexpr (std::is_same_v<T, double>) {
@@ -43,24 +47,24 @@ class Dumper {
     out_ << YAML::EndSeq;
   }
 
-  template <class Fn>
-  void Section(const char* key, Fn body) {
+  template <class S>
+  void Section(const char* key, const S& section, const actors::FieldInfo&) {
     out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
-    body();
+    actors::WalkFields(section, *this);
     out_ << YAML::EndMap;
   }
 
-  template <class E, class Fn>
-  void List(const char* key, std::vector<E>& items, Fn body) {
+  template <class S>
+  void List(const char* key, const std::vector<S>& items, const actors::FieldInfo&) {
     out_ << YAML::Key << key << YAML::Value;
     if (items.empty()) {
       out_ << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
       return;
     }
     out_ << YAML::BeginSeq;
-    for (E& item : items) {
+    for (const S& item : items) {
       out_ << YAML::BeginMap;
-      body(item);
+      actors::WalkFields(item, *this);
       out_ << YAML::EndMap;
     }
     out_ << YAML::EndSeq;
@@ -73,11 +77,10 @@ class Dumper {
 }  // namespace
 
 std::string DumpSpecYaml(const actors::ExperimentSpec& spec) {
-  actors::ExperimentSpec copy = spec;  // the visitor takes a mutable spec
   YAML::Emitter out;
   Dumper dumper(out);
   out << YAML::BeginMap;
-  actors::VisitSpec(dumper, copy);
+  actors::WalkFields(spec, dumper);
   out << YAML::EndMap;
   return std::string(out.c_str()) + "\n";
 }

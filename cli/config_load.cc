@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "cli/config_error.h"
-#include "actors/spec/spec_fields.h"
+#include "actors/spec/spec_visit.h"
 #include "cli/config_override.h"
 #include "cli/config_scalar.h"
 #include "cli/config_suggest.h"
@@ -32,7 +32,7 @@ YAML::Node KeyNode(const YAML::Node& map, const char* key) {
   return YAML::Node();
 }
 
-// Reads a YAML tree into an ExperimentSpec through VisitSpec. At each mapping
+// Reads a YAML tree into an ExperimentSpec through WalkFields. At each mapping
 // it records which keys the schema knows, and rejects the others.
 class Loader {
  public:
@@ -45,7 +45,7 @@ class Loader {
       throw ConfigError(WhereOf("", root), "the config must be a mapping of keys");
     }
     frames_.push_back(Frame{root, ""});
-    actors::VisitSpec(*this, spec);
+    actors::WalkFields(spec, *this);
     CheckUnknownKeys();
     frames_.pop_back();
   }
@@ -70,12 +70,27 @@ class Loader {
   }
 
   template <class T>
-  void Field(const char* key, T& value) {
-    if (auto l = Locate(key)) ReadValue(l->node, ScalarContext{l->path, l->where}, value);
+  void Field(const char* key, T& value, const actors::FieldInfo&) {
+    const std::optional<Located> l = Locate(key);
+    if (!l) return;
+    const ScalarContext ctx{l->path, l->where};
+    if constexpr (actors::SpecEnum<T>) {
+      std::string name;
+      ReadValue(l->node, ctx, name);
+      if (const auto parsed = actors::ParseEnum<T>(name)) {
+        value = *parsed;
+        return;
+      }
+      const std::vector<std::string> names = actors::EnumNameList<T>();
+      throw ConfigError(l->where, l->path + " must be one of " + JoinNames(names) + ", got '" +
+                                      name + "'" + DidYouMean(name, names));
+    } else {
+      ReadValue(l->node, ctx, value);
+    }
   }
 
-  template <class Fn>
-  void Section(const char* key, Fn body) {
+  template <class S>
+  void Section(const char* key, S& section, const actors::FieldInfo&) {
     const std::optional<Located> l = Locate(key);
     if (!l) return;
     const YAML::Node& node = l->node;
@@ -86,13 +101,13 @@ class Loader {
       throw ConfigError(where, path + " must be a mapping of keys, got " + DescribeNode(node));
     }
     frames_.push_back(Frame{node, path});
-    body();
+    actors::WalkFields(section, *this);
     CheckUnknownKeys();
     frames_.pop_back();
   }
 
-  template <class E, class Fn>
-  void List(const char* key, std::vector<E>& items, Fn body) {
+  template <class S>
+  void List(const char* key, std::vector<S>& items, const actors::FieldInfo&) {
     Frame& f = frames_.back();
     f.known.push_back(key);
     if (IsEmpty(f.node) || !Get(f.node, key)) return;
@@ -114,9 +129,8 @@ class Loader {
         throw ConfigError(item_where,
                           item_path + " must be a mapping of keys, got " + DescribeNode(item));
       }
-      items.emplace_back();
       frames_.push_back(Frame{item, item_path});
-      body(items.back());
+      actors::WalkFields(items.emplace_back(), *this);
       CheckUnknownKeys();
       frames_.pop_back();
     }

@@ -1,8 +1,9 @@
 #include "cli/config_validate.h"
 
-#include <algorithm>
 #include <charconv>
 
+#include "actors/algorithms/algorithm.h"
+#include "actors/spec/spec_visit.h"
 #include "cli/config_error.h"
 #include "cli/config_suggest.h"
 
@@ -10,14 +11,7 @@ namespace olsgd::cli {
 namespace {
 
 using actors::ExperimentSpec;
-
-const std::vector<std::string> kModes = {"embedded", "head"};
-const std::vector<std::string> kFailurePolicies = {"abort", "continue"};
-const std::vector<std::string> kDatasets = {"fashion_mnist", "cifar10", "synthetic"};
-const std::vector<std::string> kPartitions = {"iid", "dirichlet", "label_sorted"};
-const std::vector<std::string> kModels = {"mlp", "cnn"};
-const std::vector<std::string> kDelayDists = {"none", "uniform", "normal", "exponential", "pareto"};
-const std::vector<std::string> kPauses = {"none", "exponential", "pareto", "bernoulli"};
+using actors::FieldInfo;
 
 // Throws located errors; each check names the key's dotted path.
 class Checker {
@@ -28,40 +22,73 @@ class Checker {
     throw ConfigError(sources_.Where(path), message);
   }
 
-  void OneOf(const std::string& path, const std::string& value,
-             const std::vector<std::string>& allowed) const {
-    if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
-    Fail(path, path + " must be one of " + JoinNames(allowed) + ", got '" + value + "'" +
-                   DidYouMean(value, allowed));
-  }
-
-  // lo/hi bounds; `open_lo`/`open_hi` exclude the bound itself.
-  void InRange(const std::string& path, double v, double lo, double hi, bool open_lo,
-               bool open_hi) const {
-    const bool ok = (open_lo ? v > lo : v >= lo) && (open_hi ? v < hi : v <= hi);
-    if (ok) return;
-    Fail(path, path + " must be in " + std::string(open_lo ? "(" : "[") + FormatNumber(lo) + ", " +
-                   FormatNumber(hi) + (open_hi ? ")" : "]") + ", got " + FormatNumber(v));
-  }
-
-  void AtLeast(const std::string& path, double v, double lo) const {
-    if (v < lo)
-      Fail(path, path + " must be at least " + FormatNumber(lo) + ", got " + FormatNumber(v));
-  }
-
-  void Positive(const std::string& path, double v) const {
-    if (!(v > 0)) Fail(path, path + " must be greater than 0, got " + FormatNumber(v));
+  // The bounds a field's declaration gives (FieldInfo).
+  void InBounds(const std::string& path, double v, const FieldInfo& info) const {
+    const bool lo_ok = !info.has_lo || (info.lo.open ? v > info.lo.value : v >= info.lo.value);
+    const bool hi_ok = !info.has_hi || (info.hi.open ? v < info.hi.value : v <= info.hi.value);
+    if (lo_ok && hi_ok) return;
+    if (info.has_lo && info.has_hi) {
+      Fail(path, path + " must be in " + (info.lo.open ? "(" : "[") + FormatNumber(info.lo.value) +
+                     ", " + FormatNumber(info.hi.value) + (info.hi.open ? ")" : "]") + ", got " +
+                     FormatNumber(v));
+    }
+    if (info.has_lo && info.lo.open) {
+      Fail(path, path + " must be greater than " + FormatNumber(info.lo.value) + ", got " +
+                     FormatNumber(v));
+    }
+    if (info.has_lo) {
+      Fail(path, path + " must be at least " + FormatNumber(info.lo.value) + ", got " +
+                     FormatNumber(v));
+    }
+    Fail(path, path + " must be at most " + FormatNumber(info.hi.value) + ", got " +
+                   FormatNumber(v));
   }
 
  private:
   const SourceMap& sources_;
 };
 
+// Applies every declared bound, to numbers and to each number of a list.
+class BoundsWalker {
+ public:
+  explicit BoundsWalker(const Checker& c) : c_(c) {}
+
+  template <class T>
+  void Field(const char* key, const T& value, const FieldInfo& info) {
+    if (!info.has_lo && !info.has_hi) return;
+    if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+      c_.InBounds(prefix_ + key, static_cast<double>(value), info);
+    } else if constexpr (requires { value.size(); value[0] + 0; }) {
+      for (size_t i = 0; i < value.size(); ++i) {
+        c_.InBounds(prefix_ + key + "[" + std::to_string(i) + "]",
+                    static_cast<double>(value[i]), info);
+      }
+    }
+  }
+  template <class S>
+  void Section(const char* key, const S& section, const FieldInfo&) {
+    const std::string saved = prefix_;
+    prefix_ += std::string(key) + ".";
+    actors::WalkFields(section, *this);
+    prefix_ = saved;
+  }
+  template <class S>
+  void List(const char* key, const std::vector<S>& items, const FieldInfo&) {
+    const std::string saved = prefix_;
+    for (size_t i = 0; i < items.size(); ++i) {
+      prefix_ = saved + key + "[" + std::to_string(i) + "].";
+      actors::WalkFields(items[i], *this);
+    }
+    prefix_ = saved;
+  }
+
+ private:
+  const Checker& c_;
+  std::string prefix_;
+};
+
 void CheckCluster(const Checker& c, const ExperimentSpec& s) {
   const auto& k = s.cluster;
-  c.InRange("cluster.workers", k.workers, 1, 4096, false, false);
-  c.OneOf("cluster.mode", k.mode, kModes);
-  c.InRange("cluster.blas_threads", k.blas_threads, 1, 256, false, false);
   if (!k.trainer_nodes.empty() && static_cast<int>(k.trainer_nodes.size()) != k.workers) {
     c.Fail("cluster.trainer_nodes", "cluster.trainer_nodes must name one node per worker (" +
                                         std::to_string(k.workers) + "), got " +
@@ -73,19 +100,12 @@ void CheckCluster(const Checker& c, const ExperimentSpec& s) {
                                         std::to_string(s.algorithm.reducer_shards) + "), got " +
                                         std::to_string(k.reducer_nodes.size()));
   }
-  c.OneOf("cluster.on_failure", k.on_failure, kFailurePolicies);
-  c.Positive("cluster.heartbeat_s", k.heartbeat_s);
   if (k.failure_timeout_s <= k.heartbeat_s) {
     c.Fail("cluster.failure_timeout_s",
-           "cluster.failure_timeout_s must be greater than "
-           "cluster.heartbeat_s (" +
+           "cluster.failure_timeout_s must be greater than cluster.heartbeat_s (" +
                FormatNumber(k.heartbeat_s) + "), got " + FormatNumber(k.failure_timeout_s));
   }
-  c.AtLeast("cluster.checkpoint_every_rounds", k.checkpoint_every_rounds, 0);
-  c.InRange("cluster.wait_for_workers", k.wait_for_workers, 1, 4096, false, false);
-  c.Positive("cluster.join_timeout_s", k.join_timeout_s);
-  c.Positive("cluster.stall_timeout_s", k.stall_timeout_s);
-  if (k.mode == "head" && k.key_dir.empty() && !k.insecure) {
+  if (k.mode == actors::ClusterMode::kHead && k.key_dir.empty() && !k.insecure) {
     c.Fail("cluster.mode",
            "cluster.mode head needs cluster.key_dir (from `olsgd keygen`), or insecure: true "
            "for plaintext tcp");
@@ -94,24 +114,16 @@ void CheckCluster(const Checker& c, const ExperimentSpec& s) {
 
 void CheckData(const Checker& c, const ExperimentSpec& s) {
   const auto& d = s.data;
-  c.OneOf("data.dataset", d.dataset, kDatasets);
-  if (d.dataset == "cifar10" && (d.path.empty() || d.path == actors::DataSpec{}.path)) {
+  if (d.dataset == actors::DatasetKind::kCifar10 &&
+      (d.path.empty() || d.path == actors::DataSpec{}.path)) {
     c.Fail("data.path",
            "data.path must name the CIFAR-10 binary-format directory when data.dataset is "
            "cifar10");
   }
-  if (d.dataset == "fashion_mnist" && d.path.empty()) {
+  if (d.dataset == actors::DatasetKind::kFashionMnist && d.path.empty()) {
     c.Fail("data.path", "data.path must name the Fashion-MNIST directory");
   }
-  c.OneOf("data.partition", d.partition, kPartitions);
-  c.Positive("data.dirichlet_alpha", d.dirichlet_alpha);
-  c.AtLeast("data.max_train_samples", static_cast<double>(d.max_train_samples), 0);
-  c.AtLeast("data.max_test_samples", static_cast<double>(d.max_test_samples), 0);
-  c.AtLeast("data.synthetic_train", static_cast<double>(d.synthetic_train), 1);
-  c.AtLeast("data.synthetic_test", static_cast<double>(d.synthetic_test), 1);
-  c.AtLeast("data.synthetic_features", d.synthetic_features, 1);
-  c.AtLeast("data.synthetic_classes", d.synthetic_classes, 2);
-  if (d.dataset == "synthetic" && d.synthetic_train < s.cluster.workers) {
+  if (d.dataset == actors::DatasetKind::kSynthetic && d.synthetic_train < s.cluster.workers) {
     c.Fail("data.synthetic_train", "data.synthetic_train must give every worker a sample (" +
                                        std::to_string(s.cluster.workers) + " workers), got " +
                                        std::to_string(d.synthetic_train));
@@ -119,61 +131,39 @@ void CheckData(const Checker& c, const ExperimentSpec& s) {
 }
 
 void CheckModel(const Checker& c, const ExperimentSpec& s) {
-  const auto& m = s.model;
-  c.OneOf("model.name", m.name, kModels);
-  for (size_t i = 0; i < m.hidden.size(); ++i) {
-    c.AtLeast("model.hidden[" + std::to_string(i) + "]", m.hidden[i], 1);
-  }
-  if (m.conv_channels.size() != 2) {
+  if (s.model.conv_channels.size() != 2) {
     c.Fail("model.conv_channels", "model.conv_channels must list 2 channel counts, got " +
-                                      std::to_string(m.conv_channels.size()));
+                                      std::to_string(s.model.conv_channels.size()));
   }
-  for (size_t i = 0; i < m.conv_channels.size(); ++i) {
-    c.AtLeast("model.conv_channels[" + std::to_string(i) + "]", m.conv_channels[i], 1);
-  }
-  c.AtLeast("model.fc_hidden", m.fc_hidden, 1);
 }
 
 void CheckTraining(const Checker& c, const ExperimentSpec& s) {
   const auto& t = s.training;
-  c.AtLeast("training.steps", static_cast<double>(t.steps), 0);
-  if (t.steps == 0) c.Positive("training.epochs", t.epochs);
-  c.InRange("training.batch_size", t.batch_size, 1, 1 << 20, false, false);
-  c.Positive("training.lr", t.lr);
-  c.AtLeast("training.lr_reference_batch", t.lr_reference_batch, 1);
-  c.AtLeast("training.warmup_epochs", t.warmup_epochs, 0);
-  for (size_t i = 0; i < t.milestones.size(); ++i) {
-    const std::string path = "training.milestones[" + std::to_string(i) + "]";
-    c.Positive(path, t.milestones[i]);
-    if (i > 0 && t.milestones[i] <= t.milestones[i - 1]) {
-      c.Fail(path, "training.milestones must be increasing, got " + FormatNumber(t.milestones[i]) +
-                       " after " + FormatNumber(t.milestones[i - 1]));
+  if (t.steps == 0 && !(t.epochs > 0)) {
+    c.Fail("training.epochs",
+           "training.epochs must be greater than 0, got " + FormatNumber(t.epochs));
+  }
+  for (size_t i = 1; i < t.milestones.size(); ++i) {
+    if (t.milestones[i] <= t.milestones[i - 1]) {
+      c.Fail("training.milestones[" + std::to_string(i) + "]",
+             "training.milestones must be increasing, got " + FormatNumber(t.milestones[i]) +
+                 " after " + FormatNumber(t.milestones[i - 1]));
     }
   }
-  c.InRange("training.lr_decay", t.lr_decay, 0, 1, true, false);
-  c.InRange("training.momentum", t.momentum, 0, 1, false, true);
   if (t.nesterov && t.momentum == 0) {
     c.Fail("training.nesterov", "training.nesterov needs training.momentum > 0");
   }
-  c.AtLeast("training.weight_decay", t.weight_decay, 0);
 }
 
 void CheckAlgorithm(const Checker& c, const ExperimentSpec& s) {
   const auto& a = s.algorithm;
-  c.OneOf("algorithm.name", a.name, AlgorithmNames());
-  c.AtLeast("algorithm.tau", a.tau, 1);
-  if (a.name == "easgd") {
-    c.InRange("algorithm.alpha", a.alpha, 0, 1, true, true);
-    if (a.alpha * s.cluster.workers >= 1) {
-      c.Fail("algorithm.alpha",
-             "algorithm.alpha must be below 1/m = " + FormatNumber(1.0 / s.cluster.workers) +
-                 " for easgd with " + std::to_string(s.cluster.workers) + " workers, got " +
-                 FormatNumber(a.alpha));
-    }
-  } else {
-    c.InRange("algorithm.alpha", a.alpha, 0, 1, false, true);
+  const actors::Algorithm* algorithm = actors::FindAlgorithm(a.name);
+  if (!algorithm) {
+    const std::vector<std::string> names = actors::AlgorithmNames();
+    c.Fail("algorithm.name", "algorithm.name must be one of " + JoinNames(names) + ", got '" +
+                                 a.name + "'" + DidYouMean(a.name, names));
   }
-  c.InRange("algorithm.beta", a.beta, 0, 1, false, true);
+  if (auto error = algorithm->check(s)) c.Fail(error->path, error->message);
   if (a.reducer_shards < 1 || a.reducer_shards > s.cluster.workers) {
     c.Fail("algorithm.reducer_shards",
            "algorithm.reducer_shards must be in [1, " + std::to_string(s.cluster.workers) +
@@ -209,17 +199,11 @@ void CheckInjection(const Checker& c, const ExperimentSpec& s) {
     const std::string p = "injection.links[" + std::to_string(i) + "]";
     CheckEndpoint(c, p + ".from", l.from, s);
     CheckEndpoint(c, p + ".to", l.to, s);
-    c.AtLeast(p + ".latency_ms", l.latency_ms, 0);
-    c.OneOf(p + ".jitter.dist", l.jitter.dist, kDelayDists);
-    c.AtLeast(p + ".jitter.mean_ms", l.jitter.mean_ms, 0);
-    c.AtLeast(p + ".jitter.stddev_ms", l.jitter.stddev_ms, 0);
-    if (l.jitter.dist == "pareto" && l.jitter.pareto_shape <= 1) {
-      c.Fail(p + ".jitter.pareto_shape", p +
-                                             ".jitter.pareto_shape must be greater than 1 "
-                                             "(a finite mean), got " +
-                                             FormatNumber(l.jitter.pareto_shape));
+    if (l.jitter.dist == actors::DelayKind::kPareto && l.jitter.pareto_shape <= 1) {
+      c.Fail(p + ".jitter.pareto_shape",
+             p + ".jitter.pareto_shape must be greater than 1 (a finite mean), got " +
+                 FormatNumber(l.jitter.pareto_shape));
     }
-    c.AtLeast(p + ".bandwidth_mbps", l.bandwidth_mbps, 0);
   }
   for (size_t i = 0; i < s.injection.stragglers.size(); ++i) {
     const auto& st = s.injection.stragglers[i];
@@ -229,56 +213,26 @@ void CheckInjection(const Checker& c, const ExperimentSpec& s) {
                                 std::to_string(s.cluster.workers - 1) + "], got " +
                                 std::to_string(st.worker));
     }
-    c.AtLeast(p + ".slowdown", st.slowdown, 1);
-    c.OneOf(p + ".pause", st.pause, kPauses);
-    c.AtLeast(p + ".pause_mean_ms", st.pause_mean_ms, 0);
-    if (st.pause == "pareto" && st.pause_pareto_shape <= 1) {
-      c.Fail(p + ".pause_pareto_shape", p +
-                                            ".pause_pareto_shape must be greater than 1 "
-                                            "(a finite mean), got " +
-                                            FormatNumber(st.pause_pareto_shape));
+    if (st.pause == actors::PauseKind::kPareto && st.pause_pareto_shape <= 1) {
+      c.Fail(p + ".pause_pareto_shape",
+             p + ".pause_pareto_shape must be greater than 1 (a finite mean), got " +
+                 FormatNumber(st.pause_pareto_shape));
     }
-    c.InRange(p + ".pause_probability", st.pause_probability, 0, 1, false, false);
-    c.AtLeast(p + ".pause_ms", st.pause_ms, 0);
     const bool has_from = st.window_from_round >= 0, has_to = st.window_to_round >= 0;
     if (has_from != has_to) {
       c.Fail(p + (has_from ? ".window_from_round" : ".window_to_round"),
              p + " must set both window_from_round and window_to_round, or neither");
     }
     if (has_from && st.window_to_round <= st.window_from_round) {
-      c.Fail(p + ".window_to_round", p +
-                                         ".window_to_round must be greater than "
-                                         "window_from_round (" +
-                                         std::to_string(st.window_from_round) + "), got " +
-                                         std::to_string(st.window_to_round));
+      c.Fail(p + ".window_to_round",
+             p + ".window_to_round must be greater than window_from_round (" +
+                 std::to_string(st.window_from_round) + "), got " +
+                 std::to_string(st.window_to_round));
     }
-    c.AtLeast(p + ".window_factor", st.window_factor, 1);
   }
 }
 
-void CheckRest(const Checker& c, const ExperimentSpec& s) {
-  c.AtLeast("evaluation.every_rounds", s.evaluation.every_rounds, 0);
-  c.InRange("evaluation.target_accuracy", s.evaluation.target_accuracy, 0, 1, false, false);
-  c.AtLeast("evaluation.test_batch", s.evaluation.test_batch, 1);
-}
-
 }  // namespace
-
-const std::vector<std::string>& AlgorithmNames() {
-  static const std::vector<std::string> names = {"sync_sgd", "local_sgd", "overlap_local_sgd",
-                                                 "easgd", "cocod_sgd"};
-  return names;
-}
-
-std::string FormatNumber(double value) {
-  char buf[400];
-  // Plain decimals in the usual range (0.0001, not 1e-04), exponents outside.
-  const double magnitude = value < 0 ? -value : value;
-  const bool fixed = magnitude == 0 || (magnitude >= 1e-5 && magnitude < 1e15);
-  auto [ptr, ec] = fixed ? std::to_chars(buf, buf + sizeof(buf), value, std::chars_format::fixed)
-                         : std::to_chars(buf, buf + sizeof(buf), value);
-  return ec == std::errc() ? std::string(buf, ptr) : std::to_string(value);
-}
 
 void ValidateSpec(const ExperimentSpec& s, const SourceMap& sources) {
   const Checker c(sources);
@@ -290,13 +244,14 @@ void ValidateSpec(const ExperimentSpec& s, const SourceMap& sources) {
            "(it names the run folder), got '" +
                s.name + "'");
   }
+  BoundsWalker bounds(c);
+  actors::WalkFields(s, bounds);
   CheckCluster(c, s);
   CheckData(c, s);
   CheckModel(c, s);
   CheckTraining(c, s);
   CheckAlgorithm(c, s);
   CheckInjection(c, s);
-  CheckRest(c, s);
 }
 
 }  // namespace olsgd::cli

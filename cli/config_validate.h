@@ -1,6 +1,7 @@
-// Semantic checks of a converted ExperimentSpec: ranges, allowed names and
-// combinations that cannot work together (easgd with alpha >= 1/m, a worker
-// index beyond the cluster, more reducer shards than workers, ...).
+// Semantic checks of a converted ExperimentSpec: the bounds every field
+// declares (experiment_spec.h), each algorithm's own checks, and
+// combinations that cannot work together (a worker index beyond the
+// cluster, more reducer shards than workers, ...).
 #ifndef OLSGD_CLI_CONFIG_VALIDATE_H_
 #define OLSGD_CLI_CONFIG_VALIDATE_H_
 
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "actors/spec/experiment_spec.h"
+#include "actors/spec/format_number.h"
 #include "cli/config_load.h"
 
 namespace olsgd::cli {
@@ -15,11 +17,7 @@ namespace olsgd::cli {
 // Throws ConfigError at the first problem, located through `sources`.
 void ValidateSpec(const actors::ExperimentSpec& spec, const SourceMap& sources);
 
-// The algorithm names, in the order the docs list them.
-const std::vector<std::string>& AlgorithmNames();
-
-// A number as users wrote it: 1.5, 0.25, 1e-05 (shortest round-trip form).
-std::string FormatNumber(double value);
+using actors::FormatNumber;
 
 }  // namespace olsgd::cli
 

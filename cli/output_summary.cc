@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "actors/spec/spec_fields.h"
+#include "actors/spec/spec_json.h"
 #include "cli/output_files.h"
 
 namespace olsgd::cli {
@@ -12,48 +12,8 @@ nlohmann::json Number(double v) {
   return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
 }
 
-// Builds nested JSON objects from VisitSpec.
-class JsonVisitor {
- public:
-  explicit JsonVisitor(nlohmann::json& root) { stack_.push_back(&root); }
-
-  template <class T>
-  void Field(const char* key, const T& value) {
-    (*stack_.back())[key] = value;
-  }
-
-  template <class Fn>
-  void Section(const char* key, Fn body) {
-    nlohmann::json& child = (*stack_.back())[key] = nlohmann::json::object();
-    stack_.push_back(&child);
-    body();
-    stack_.pop_back();
-  }
-
-  template <class E, class Fn>
-  void List(const char* key, std::vector<E>& items, Fn body) {
-    nlohmann::json& list = (*stack_.back())[key] = nlohmann::json::array();
-    for (E& item : items) {
-      list.push_back(nlohmann::json::object());
-      stack_.push_back(&list.back());
-      body(item);
-      stack_.pop_back();
-    }
-  }
-
- private:
-  std::vector<nlohmann::json*> stack_;
-};
-
 }  // namespace
 
-nlohmann::json SpecToJson(const actors::ExperimentSpec& spec) {
-  actors::ExperimentSpec copy = spec;
-  nlohmann::json root = nlohmann::json::object();
-  JsonVisitor visitor(root);
-  actors::VisitSpec(visitor, copy);
-  return root;
-}
 
 nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::ExperimentSpec& spec,
                            const RunContext& context) {
@@ -88,7 +48,7 @@ nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::Experiment
           {"recovery", s.recovery},
           {"config_path", context.config_path},
           {"overrides", context.overrides},
-          {"config", SpecToJson(spec)},
+          {"config", nlohmann::json::parse(actors::SpecToJson(spec))},
           {"git_revision", context.git_revision},
           {"host", context.host}};
 }

@@ -22,9 +22,6 @@ struct RunContext {
   std::string host;
 };
 
-// The resolved config as JSON (same keys and nesting as the YAML).
-nlohmann::json SpecToJson(const actors::ExperimentSpec& spec);
-
 // The whole summary.json document. NaN values become null.
 nlohmann::json SummaryJson(const actors::RunSummary& summary, const actors::ExperimentSpec& spec,
                            const RunContext& context);

@@ -1,5 +1,7 @@
 #include "cli/progress_display.h"
 
+#include "actors/algorithms/algorithm.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -45,7 +47,7 @@ ProgressDisplay::ProgressDisplay(std::ostream& out, Verbosity verbosity, bool tt
       label_(std::move(label)),
       total_epochs_(spec.training.epochs),
       total_steps_(spec.training.steps),
-      tau_(spec.algorithm.name == "sync_sgd" ? 1 : spec.algorithm.tau) {}
+      tau_(actors::RoundSteps(spec)) {}
 
 double ProgressDisplay::Fraction() const {
   double f = 0;

@@ -38,11 +38,11 @@ void PrintOutcome(const RunResult& r, const std::string& label, const std::strin
 }  // namespace
 
 std::string CheckDataPresent(const actors::ExperimentSpec& spec) {
-  if (spec.data.dataset == "synthetic") return "";
+  if (spec.data.dataset == actors::DatasetKind::kSynthetic) return "";
   std::error_code ec;
   if (!std::filesystem::is_directory(spec.data.path, ec)) {
     return "data.path " + spec.data.path + " is not a folder" +
-           (spec.data.dataset == "fashion_mnist"
+           (spec.data.dataset == actors::DatasetKind::kFashionMnist
                 ? " (Debian: apt-get install dataset-fashion-mnist, or `make deps`)"
                 : "");
   }
@@ -117,7 +117,7 @@ RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& conf
     if (const std::string latest = LatestCheckpoint(dir); !latest.empty()) {
       *env.err << "[" << label << "] the last checkpoint is " << latest
                << "; `"
-             << (spec.cluster.mode == "head" ? "olsgd head --resume " + dir + " --listen ADDR"
+             << (spec.cluster.mode == actors::ClusterMode::kHead ? "olsgd head --resume " + dir + " --listen ADDR"
                                              : "olsgd run --resume " + dir)
              << "` continues from it\n";
     }

@@ -1,50 +1,53 @@
-#include "actors/algorithms/algorithm.h"
+#include <algorithm>
+#include <stdexcept>
+#include <string>
 
-#include <array>
-#include <utility>
+#include "actors/algorithms/algorithm.h"
+#include "actors/algorithms/half_state.h"
 
 namespace olsgd::actors {
-namespace {
 
-constexpr std::array<std::pair<AlgorithmKind, std::string_view>, 5> kNames = {{
-    {AlgorithmKind::kSyncSgd, "sync_sgd"},
-    {AlgorithmKind::kLocalSgd, "local_sgd"},
-    {AlgorithmKind::kOverlapLocalSgd, "overlap_local_sgd"},
-    {AlgorithmKind::kEasgd, "easgd"},
-    {AlgorithmKind::kCocodSgd, "cocod_sgd"},
-}};
+// The registry: one line per algorithm, defined in algorithms/<name>.cc.
+#define OLSGD_ALGORITHM_LIST(X) \
+  X(SyncSgd)                    \
+  X(LocalSgd)                   \
+  X(OverlapLocalSgd)            \
+  X(Easgd)                      \
+  X(CocodSgd)
 
-}  // namespace
+#define OLSGD_DECLARE_ALGORITHM(Fn) const Algorithm& Fn();
+OLSGD_ALGORITHM_LIST(OLSGD_DECLARE_ALGORITHM)
 
-std::optional<AlgorithmKind> ParseAlgorithm(std::string_view name) {
-  for (const auto& [kind, text] : kNames) {
-    if (text == name) return kind;
+const std::vector<const Algorithm*>& Algorithms() {
+#define OLSGD_LIST_ALGORITHM(Fn) &Fn(),
+  static const std::vector<const Algorithm*> all = {OLSGD_ALGORITHM_LIST(OLSGD_LIST_ALGORITHM)};
+  return all;
+}
+
+std::vector<std::string> AlgorithmNames() {
+  std::vector<std::string> names;
+  for (const Algorithm* a : Algorithms()) names.emplace_back(a->name);
+  return names;
+}
+
+const Algorithm* FindAlgorithm(std::string_view name) {
+  for (const Algorithm* a : Algorithms()) {
+    if (a->name == name) return a;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
-std::string_view AlgorithmName(AlgorithmKind kind) {
-  for (const auto& [k, text] : kNames) {
-    if (k == kind) return text;
-  }
-  return "unknown";
+const Algorithm& AlgorithmOf(const ExperimentSpec& spec) {
+  const Algorithm* a = FindAlgorithm(spec.algorithm.name);
+  if (!a) throw std::invalid_argument("unknown algorithm '" + spec.algorithm.name + "'");
+  return *a;
 }
 
-bool IsOverlapped(AlgorithmKind kind) {
-  return kind == AlgorithmKind::kOverlapLocalSgd || kind == AlgorithmKind::kEasgd ||
-         kind == AlgorithmKind::kCocodSgd;
+int RoundSteps(const ExperimentSpec& spec) {
+  return AlgorithmOf(spec).traits.exchanges_gradients ? 1 : std::max(spec.algorithm.tau, 1);
 }
 
-bool HasAnchor(AlgorithmKind kind) {
-  // Local SGD sets every x_i to the average at each boundary, so its anchor
-  // is the mean model there; CoCoD's a_r is a plain average, not an anchor.
-  return kind == AlgorithmKind::kOverlapLocalSgd || kind == AlgorithmKind::kEasgd;
-}
-
-ReduceOp ReduceOpFor(AlgorithmKind kind, double beta) {
-  if (kind == AlgorithmKind::kEasgd) return ReduceOp::kSum;
-  if (kind == AlgorithmKind::kLocalSgd && beta > 0) return ReduceOp::kSlowMo;
-  return ReduceOp::kMean;
-}
+void WorkerHalf::Restore(const HalfState& s) { CheckHalfState(s, {}, "worker"); }
+void ReducerHalf::Restore(const HalfState& s) { CheckHalfState(s, {}, "reducer"); }
 
 }  // namespace olsgd::actors

@@ -12,13 +12,11 @@ namespace {
 constexpr int64_t kDropped = std::numeric_limits<int64_t>::max();
 }  // namespace
 
-SliceReducer::SliceReducer(ReduceOp op, int workers, std::vector<float> initial_anchor, double beta)
-    : op_(op),
-      beta_(beta),
-      member_from_(static_cast<size_t>(std::max(workers, 0)), 0),
-      anchor_(std::move(initial_anchor)) {
+SliceReducer::SliceReducer(std::unique_ptr<ReducerHalf> half, int workers, size_t slice_size)
+    : half_(std::move(half)),
+      slice_size_(slice_size),
+      member_from_(static_cast<size_t>(std::max(workers, 0)), 0) {
   if (workers < 1) throw std::invalid_argument("SliceReducer: workers must be >= 1");
-  if (op_ == ReduceOp::kSlowMo) velocity_.assign(anchor_.size(), 0.0f);
 }
 
 int SliceReducer::live_workers() const {
@@ -48,10 +46,10 @@ bool SliceReducer::Add(int64_t round, int worker, std::span<const float> contrib
     throw std::invalid_argument("SliceReducer: worker " + std::to_string(worker) +
                                 " out of range [0, " + std::to_string(member_from_.size()) + ")");
   }
-  if (contribution.size() != anchor_.size()) {
+  if (contribution.size() != slice_size_) {
     throw std::invalid_argument("SliceReducer: contribution of worker " + std::to_string(worker) +
                                 " has " + std::to_string(contribution.size()) +
-                                " floats, expected " + std::to_string(anchor_.size()));
+                                " floats, expected " + std::to_string(slice_size_));
   }
   Pending& p = pending_[round];
   if (p.by_worker.empty()) p.by_worker.resize(member_from_.size());
@@ -72,37 +70,19 @@ std::vector<float> SliceReducer::Reduce(int64_t round) {
   pending_.erase(it);
 
   // Combined in worker order: the same bits whatever order the messages came
-  // in. The math is the trainer library's (docs/ALGORITHMS.md).
+  // in. The math is the algorithm's reducer half (docs/ALGORITHMS.md).
   std::vector<std::span<const float>> in;
   in.reserve(p.by_worker.size());
   for (const auto& c : p.by_worker) {
     if (!c.empty()) in.emplace_back(c);
   }
-  std::vector<float> out(anchor_.size());
-  if (op_ == ReduceOp::kSum) {
-    train::SumOf(in, out);
-    return out;
-  }
-  train::MeanOf(in, out);
-  if (op_ == ReduceOp::kMean) return out;
-  // kSlowMo (local_sgd with beta > 0): out holds xbar.
-  train::SlowMoUpdate(anchor_, out, velocity_, static_cast<float>(beta_), p.lr, first_update_);
-  first_update_ = false;
-  return anchor_;
+  std::vector<float> out(slice_size_);
+  half_->Combine(in, p.lr, out);
+  return out;
 }
 
-void SliceReducer::Restore(std::span<const float> anchor, std::span<const float> velocity,
-                           bool first_update) {
-  if (anchor.size() != anchor_.size() ||
-      (op_ == ReduceOp::kSlowMo && velocity.size() != anchor_.size())) {
-    throw std::invalid_argument("SliceReducer: restored state has " +
-                                std::to_string(anchor.size()) + " anchor and " +
-                                std::to_string(velocity.size()) + " velocity floats, expected " +
-                                std::to_string(anchor_.size()));
-  }
-  anchor_.assign(anchor.begin(), anchor.end());
-  if (op_ == ReduceOp::kSlowMo) velocity_.assign(velocity.begin(), velocity.end());
-  first_update_ = first_update;
+void SliceReducer::Restore(const HalfState& s) {
+  half_->Restore(s);
   pending_.clear();
 }
 

@@ -1,7 +1,8 @@
-// The arithmetic of one reducer shard: it owns a contiguous slice of the
-// parameter vector, collects the m workers' contributions for each round and
-// combines them in worker order, so results do not depend on arrival order.
-// Pure (no actors, no threads) so it is testable on its own.
+// The bookkeeping of one reducer shard: it owns a contiguous slice of the
+// parameter vector, collects the group's contributions for each round and
+// has the algorithm's reducer half combine them in worker order, so results
+// do not depend on arrival order. Pure (no actors, no threads) so it is
+// testable on its own.
 #ifndef OLSGD_ACTORS_ALGORITHMS_SLICE_REDUCER_H_
 #define OLSGD_ACTORS_ALGORITHMS_SLICE_REDUCER_H_
 
@@ -11,17 +12,19 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "actors/algorithms/algorithm.h"
 
 namespace olsgd::actors {
 
 class SliceReducer {
  public:
-  // `initial_anchor` is this slice of x0; only kSlowMo keeps an anchor of its own.
-  SliceReducer(ReduceOp op, int workers, std::vector<float> initial_anchor, double beta);
+  // `half` combines complete rounds; `slice_size` floats per contribution.
+  SliceReducer(std::unique_ptr<ReducerHalf> half, int workers, size_t slice_size);
 
   // Stores `worker`'s contribution to `round`. `lr` is the learning rate in
-  // force at that boundary (kSlowMo needs it). Returns true once all workers
+  // force at that boundary (SlowMo needs it). Returns true once all workers
   // of this round have contributed. Throws std::invalid_argument on a worker
   // index out of range, a duplicate contribution or a size mismatch.
   bool Add(int64_t round, int worker, std::span<const float> contribution, float lr);
@@ -48,16 +51,13 @@ class SliceReducer {
   // leftovers of them that can never complete).
   void DiscardBefore(int64_t round);
 
-  size_t slice_size() const { return anchor_.size(); }
+  size_t slice_size() const { return slice_size_; }
   int live_workers() const;
-  // kSlowMo state, for checkpoints.
-  const std::vector<float>& anchor() const { return anchor_; }
-  const std::vector<float>& velocity() const { return velocity_; }
-  bool first_update() const { return first_update_; }
-  // Restores checkpointed state (anchor, velocity, first_update()); pending
-  // contributions are dropped. Throws std::invalid_argument on a size
-  // mismatch (velocity may be empty unless kSlowMo).
-  void Restore(std::span<const float> anchor, std::span<const float> velocity, bool first_update);
+  // The reducer half's state, for checkpoints.
+  HalfState Save() const { return half_->Save(); }
+  // Restores checkpointed state; pending contributions are dropped. Throws
+  // std::invalid_argument when `s` does not fit the half.
+  void Restore(const HalfState& s);
 
  private:
   struct Pending {
@@ -67,13 +67,10 @@ class SliceReducer {
   };
   bool Complete(int64_t round, const Pending& p) const;
 
-  ReduceOp op_;
-  double beta_;
+  std::unique_ptr<ReducerHalf> half_;
+  size_t slice_size_;
   // By worker: the first round it belongs to; kDropped once it is gone.
   std::vector<int64_t> member_from_;
-  std::vector<float> anchor_;
-  std::vector<float> velocity_;
-  bool first_update_ = true;
   std::map<int64_t, Pending> pending_;
 };
 

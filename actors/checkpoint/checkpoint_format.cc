@@ -365,7 +365,7 @@ void CheckCheckpointShape(const Checkpoint& ckpt, const RunPlan& plan, size_t nu
   }
   for (const ReducerPart& r : ckpt.reducers) {
     const auto [lo, hi] = plan.shard_slices.at(static_cast<size_t>(r.state.shard));
-    if (r.arrays[kReducerResult].size() != hi - lo || r.arrays[kReducerAnchor].size() != hi - lo) {
+    if (r.arrays[kReducerResult].size() != hi - lo) {
       throw CheckpointError(where + ", reducer " + std::to_string(r.state.shard) + ": slice of " +
                             std::to_string(r.arrays[kReducerResult].size()) + " floats, expected " +
                             std::to_string(hi - lo));

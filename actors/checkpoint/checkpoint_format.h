@@ -21,7 +21,8 @@
 
 namespace olsgd::actors {
 
-inline constexpr int kCheckpointFormatVersion = 1;
+// 2: the algorithm halves' own arrays (HalfState) in generic slots.
+inline constexpr int kCheckpointFormatVersion = 2;
 
 // A checkpoint that cannot be used: missing, corrupt, truncated, of another
 // format version, or made with a different config. The message names the

@@ -8,7 +8,7 @@ namespace olsgd::actors {
 
 CheckpointStore::CheckpointStore(ExperimentSpec spec, std::string dir, int keep)
     : spec_(std::move(spec)),
-      kind_(ParseAlgorithm(spec_.algorithm.name).value()),
+      overlapped_(AlgorithmOf(spec_).overlapped()),
       dir_(std::move(dir)),
       keep_(std::max(keep, 1)) {}
 
@@ -73,7 +73,7 @@ std::optional<int64_t> CheckpointStore::AddReducerPart(ReducerPart part) {
 }
 
 int64_t CheckpointStore::LastRecordedRound(int64_t round) const {
-  return IsOverlapped(kind_) ? round : round - 1;
+  return overlapped_ ? round : round - 1;
 }
 
 void CheckpointStore::Commit(int64_t round, RunHistory history) {

@@ -80,7 +80,7 @@ class CheckpointStore {
   void WriteLocked();
 
   const ExperimentSpec spec_;
-  const AlgorithmKind kind_;
+  const bool overlapped_;  // the algorithm's flow (see LastRecordedRound)
   const std::string dir_;
   const int keep_;
   mutable std::mutex mu_;

@@ -14,7 +14,7 @@ void RegisterExperimentActorTypes() {
   std::call_once(once, [] {
     // The constructor argument types, exactly as RunOnRuntime spawns them.
     rt::RegisterActorType<TrainerActor, std::string, int>();
-    rt::RegisterActorType<ReducerActor, std::string, double, int, int>();
+    rt::RegisterActorType<ReducerActor, std::string, int>();
   });
 }
 

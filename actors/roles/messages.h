@@ -76,7 +76,7 @@ struct TrainerState {
   int64_t step = 0;           // local steps applied
   int64_t samples_drawn = 0;  // the batch sampler's position
   bool momentum_initialized = false;
-  bool boundary_first = true;  // WorkerBoundary: no boundary applied yet
+  bool half_first = true;      // the algorithm's worker half: no boundary applied yet
   std::string straggler_rng;   // the straggler model's generator, as text
   double since_origin_s = 0;   // when it was taken, on the run's clock
   double elapsed_s = 0;        // since this trainer started (its wall time)
@@ -86,7 +86,7 @@ struct TrainerState {
   double loss_sum = 0;  // since the last evaluation
   int64_t loss_count = 0;
   int64_t last_eval_sent = 0;
-  MSGPACK_DEFINE(worker, round, step, samples_drawn, momentum_initialized, boundary_first,
+  MSGPACK_DEFINE(worker, round, step, samples_drawn, momentum_initialized, half_first,
                  straggler_rng, since_origin_s, elapsed_s, round_in_progress, total_compute_s,
                  total_blocked_s, total_bytes_out, total_bytes_in, loss_sum, loss_count,
                  last_eval_sent)
@@ -94,8 +94,8 @@ struct TrainerState {
 enum TrainerArray : int {
   kTrainerParams = 0,  // x
   kTrainerMomentum,    // the optimiser's momentum buffer
-  kTrainerVelocity,    // WorkerBoundary v_i (overlap, beta > 0), else empty
-  kTrainerLastSent,    // WorkerBoundary s_i (cocod), else empty
+  kTrainerHalf0,       // the algorithm's worker half: its arrays (HalfState), empty if unused
+  kTrainerHalf1,
   kTrainerArrays
 };
 
@@ -104,13 +104,13 @@ enum TrainerArray : int {
 struct ReducerState {
   int shard = 0;
   int64_t round = 0;
-  bool first_update = true;  // SlowMo: no update applied yet
-  MSGPACK_DEFINE(shard, round, first_update)
+  bool half_first = true;  // the algorithm's reducer half: no update applied yet
+  MSGPACK_DEFINE(shard, round, half_first)
 };
 enum ReducerArray : int {
   kReducerResult = 0,  // the round's result, as sent to every trainer
-  kReducerAnchor,      // SliceReducer anchor (SlowMo's z; otherwise x0's slice)
-  kReducerVelocity,    // SlowMo velocity, else empty
+  kReducerHalf0,       // the algorithm's reducer half: its arrays (HalfState), empty if unused
+  kReducerHalf1,
   kReducerArrays
 };
 

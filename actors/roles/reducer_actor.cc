@@ -4,8 +4,10 @@
 
 #include "actors/algorithms/algorithm.h"
 #include "actors/roles/coordinator_actor.h"
-#include "actors/run/link_setup.h"
+#include "actors/roles/half_arrays.h"
 #include "actors/roles/trainer_actor.h"
+#include "actors/run/link_setup.h"
+#include "actors/spec/spec_json.h"
 #include "runtime/log.h"
 
 namespace olsgd::actors {
@@ -19,19 +21,20 @@ void ReducerActor::DefineMethods(rt::MethodTable<ReducerActor>& t) {
   t.Def("restore", &ReducerActor::Restore);
 }
 
-ReducerActor::ReducerActor(std::string algorithm, double beta, int workers, int shard)
-    : algorithm_(std::move(algorithm)), beta_(beta), workers_(workers), shard_(shard) {
-  if (!ParseAlgorithm(algorithm_)) {
-    throw std::invalid_argument("ReducerActor: unknown algorithm '" + algorithm_ + "'");
-  }
+ReducerActor::ReducerActor(std::string spec_json, int shard)
+    : spec_(SpecFromJson(spec_json)), algorithm_(AlgorithmOf(spec_)), shard_(shard) {}
+
+std::optional<SliceReducer> ReducerActor::MakeCore(std::span<const float> x0_slice) const {
+  std::optional<SliceReducer> core;
+  core.emplace(algorithm_.make_reducer(ReducerSetup{spec_, shard_, x0_slice}),
+               spec_.cluster.workers, x0_slice.size());
+  return core;
 }
 
 void ReducerActor::Start(std::vector<rt::ActorHandle<TrainerActor>> trainers,
                          rt::Tensor initial_slice) {
   trainers_ = std::move(trainers);
-  const std::span<const float> x0 = std::as_const(initial_slice).floats();
-  core_.emplace(ReduceOpFor(*ParseAlgorithm(algorithm_), beta_), workers_,
-                std::vector<float>(x0.begin(), x0.end()), beta_);
+  core_ = MakeCore(std::as_const(initial_slice).floats());
 }
 
 void ReducerActor::Contribute(int64_t round, int worker, rt::Tensor slice, float lr) {
@@ -131,11 +134,11 @@ void ReducerActor::MaybeCheckpoint(int64_t round, const rt::Tensor& result) {
       round >= last_round_) {
     return;
   }
-  ReducerState st{shard_, round, core_->first_update()};
+  const HalfState half = core_->Save();
+  ReducerState st{shard_, round, half.first};
   std::vector<rt::Tensor> arrays(kReducerArrays);
   arrays[kReducerResult] = result;
-  arrays[kReducerAnchor] = rt::Tensor::CopyOf(core_->anchor());
-  if (!core_->velocity().empty()) arrays[kReducerVelocity] = rt::Tensor::CopyOf(core_->velocity());
+  HalfToArrays(half, arrays, kReducerHalf0);
   const rt::Status sent =
       coordinator_->Tell(&CoordinatorActor::ReducerCheckpoint, st, std::move(arrays));
   if (!sent.ok()) {
@@ -156,13 +159,12 @@ void ReducerActor::Restore(std::vector<rt::ActorHandle<TrainerActor>> trainers, 
                                 std::to_string(kReducerArrays));
   }
   trainers_ = std::move(trainers);
-  const std::span<const float> anchor = std::as_const(arrays[kReducerAnchor]).floats();
-  core_.emplace(ReduceOpFor(*ParseAlgorithm(algorithm_), beta_), workers_,
-                std::vector<float>(anchor.begin(), anchor.end()), beta_);
-  core_->Restore(anchor, std::as_const(arrays[kReducerVelocity]).floats(), state.first_update);
-  if (arrays[kReducerResult].size() != core_->slice_size()) {
-    throw std::invalid_argument(who + "result of " + std::to_string(arrays[kReducerResult].size()) +
-                                " floats, expected " + std::to_string(core_->slice_size()));
+  // The half starts from the result's slice; the checkpoint's state follows.
+  core_ = MakeCore(std::as_const(arrays[kReducerResult]).floats());
+  try {
+    core_->Restore(HalfFromArrays(arrays, kReducerHalf0, state.half_first));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(who + e.what());
   }
   last_reduced_ = state.round;
   last_result_ = arrays[kReducerResult];

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "actors/algorithms/algorithm.h"
 #include "actors/roles/messages.h"
+#include "actors/spec/experiment_spec.h"
 #include "actors/algorithms/slice_reducer.h"
 #include "runtime/runtime.h"
 
@@ -24,9 +26,10 @@ class ReducerActor : public rt::Actor {
   static constexpr const char* kTypeName = "olsgd.Reducer";
   static void DefineMethods(rt::MethodTable<ReducerActor>& t);
 
-  // Shard `shard` of an experiment with `workers` trainers, combining with
-  // the algorithm's ReduceOp (parsed from `algorithm`, with `beta`).
-  ReducerActor(std::string algorithm, double beta, int workers, int shard);
+  // Shard `shard` of the experiment `spec_json` (SpecToJson(spec): the
+  // actor may live on another node), combining with its algorithm's
+  // reducer half.
+  ReducerActor(std::string spec_json, int shard);
 
   // Wires the trainers (by worker index) and gives this shard's slice of x0.
   void Start(std::vector<rt::ActorHandle<TrainerActor>> trainers, rt::Tensor initial_slice);
@@ -55,13 +58,14 @@ class ReducerActor : public rt::Actor {
                std::vector<rt::Tensor> arrays);
 
  private:
+  // A SliceReducer with this algorithm's reducer half, started from `x0_slice`.
+  std::optional<SliceReducer> MakeCore(std::span<const float> x0_slice) const;
   void ReduceAndSend(int64_t round);
   // Counts and logs a contribution that is not used.
   void Ignore(int64_t round, int worker, const std::string& why);
 
-  std::string algorithm_;
-  double beta_;
-  int workers_;
+  ExperimentSpec spec_;
+  const Algorithm& algorithm_;
   int shard_;
   std::optional<SliceReducer> core_;
   std::vector<rt::ActorHandle<TrainerActor>> trainers_;

@@ -41,8 +41,8 @@ void TrainerActor::DefineMethods(rt::MethodTable<TrainerActor>& t) {
 TrainerActor::TrainerActor(std::string spec_json, int worker)
     : spec_(SpecFromJson(spec_json)),
       worker_(worker),
-      kind_(ParseAlgorithm(spec_.algorithm.name).value()),
-      tau_(kind_ == AlgorithmKind::kSyncSgd ? 1 : spec_.algorithm.tau),
+      algorithm_(AlgorithmOf(spec_)),
+      tau_(RoundSteps(spec_)),
       stragglers_(spec_.injection.stragglers, worker, spec_.seed) {
   auto data = LoadSplit(spec_.data, spec_.seed, train::Split::kTrain);
   const int64_t train_samples = data->n;
@@ -50,13 +50,9 @@ TrainerActor::TrainerActor(std::string spec_json, int worker)
                                          StepsPerEpoch(spec_, train_samples));
   plan_ = MakeRunPlan(spec_, train_samples, local_->num_params());
   x0_.assign(local_->params().begin(), local_->params().end());
-  contribution_.resize(x0_.size());
-  keep_sent_ = spec_.cluster.on_failure == "continue";
+  keep_sent_ = spec_.cluster.on_failure == OnFailure::kContinue;
   warned_unreachable_.assign(plan_.shard_slices.size(), false);
-  if (IsOverlapped(kind_)) {
-    boundary_ =
-        std::make_unique<WorkerBoundary>(kind_, spec_.algorithm, spec_.cluster.workers, x0_);
-  }
+  half_ = algorithm_.make_worker(WorkerSetup{spec_, worker, x0_});
 }
 
 void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
@@ -72,7 +68,7 @@ void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
     start_time_ -= seconds(restored_->elapsed_s);
     const int64_t round = restored_->round;
     restored_.reset();
-    if (IsOverlapped(kind_)) {
+    if (algorithm_.overlapped()) {
       ScheduleStep();  // result `round` is needed at the next boundary
     } else {
       AwaitResult(round);
@@ -124,12 +120,9 @@ void TrainerActor::Step() {
   if (!started_ || finished_ || paused_at_) return;
   const int64_t round = RoundOfNextStep();
   const auto begin = Clock::now();
-  float loss;
-  if (kind_ == AlgorithmKind::kSyncSgd) {
-    loss = local_->ComputeGradient();  // applied once the average arrives
-  } else {
-    loss = local_->LocalStep();
-  }
+  // Exchanging gradients, the step is applied once their average arrives.
+  const bool gradient_only = algorithm_.traits.exchanges_gradients;
+  const float loss = gradient_only ? local_->ComputeGradient() : local_->LocalStep();
   const double extra = stragglers_.ExtraDelay(round, Seconds(Clock::now() - begin));
   if (extra > 0) std::this_thread::sleep_for(std::chrono::duration<double>(extra));
   const auto end = Clock::now();
@@ -139,10 +132,8 @@ void TrainerActor::Step() {
   loss_sum_ += loss;
   ++loss_count_;
 
-  if (kind_ == AlgorithmKind::kSyncSgd) {
-    SendSlices(round, local_->gradient(), local_->lr());
-    MaybeCheckpoint(round);
-    AwaitResult(round);
+  if (gradient_only) {
+    Boundary(round);
   } else if (local_->step() % tau_ == 0) {
     Boundary(local_->step() / tau_);
   } else {
@@ -151,8 +142,12 @@ void TrainerActor::Step() {
 }
 
 void TrainerActor::Boundary(int64_t round) {
-  if (kind_ == AlgorithmKind::kLocalSgd) {
-    SendSlices(round, local_->params(), local_->lr());
+  if (!algorithm_.overlapped()) {
+    // Blocking: contribute, then wait for this round's result (Resume).
+    const float lr = local_->lr();
+    rt::Tensor c = rt::Tensor::Uninitialized(x0_.size());
+    half_->Boundary(*local_, {}, lr, c.floats());
+    SendSlices(round, std::move(c), lr);
     MaybeCheckpoint(round);
     AwaitResult(round);
     return;
@@ -217,17 +212,11 @@ void TrainerActor::Resume(int64_t round) {
   kept_.erase(kept_.begin(), kept_.lower_bound(round));
   auto node = results_.extract(round);
   std::vector<float>& result = node.mapped().values;
-  switch (kind_) {
-    case AlgorithmKind::kSyncSgd:
-      local_->ApplyStep(result);
-      EndRound(round, nullptr);
-      break;
-    case AlgorithmKind::kLocalSgd:
-      std::copy(result.begin(), result.end(), local_->params().begin());
-      EndRound(round, nullptr);
-      break;
-    default:
-      FinishOverlappedBoundary(round + 1, result);
+  if (algorithm_.overlapped()) {
+    FinishOverlappedBoundary(round + 1, result);
+  } else {
+    half_->Apply(*local_, result);
+    EndRound(round, nullptr);
   }
 }
 
@@ -235,24 +224,27 @@ void TrainerActor::FinishOverlappedBoundary(int64_t round, const std::vector<flo
   const float lr = local_->lr();
   Probe(round, "x_before", local_->params());
   Probe(round, "received", received);
-  boundary_->Apply(local_->params(), received, lr, contribution_);
+  rt::Tensor c = rt::Tensor::Uninitialized(x0_.size());
+  half_->Boundary(*local_, received, lr, c.floats());
   Probe(round, "x_after", local_->params());
-  Probe(round, "contribution", contribution_);
-  SendSlices(round, contribution_, lr);
+  Probe(round, "contribution", std::as_const(c).floats());
+  SendSlices(round, std::move(c), lr);
   EndRound(round, &received);
 }
 
-void TrainerActor::SendSlices(int64_t round, std::span<const float> v, float lr) {
+void TrainerActor::SendSlices(int64_t round, rt::Tensor c, float lr) {
   const auto begin = Clock::now();
-  if (keep_sent_) kept_[round] = SentContribution{std::vector<float>(v.begin(), v.end()), lr};
-  for (size_t j = 0; j < reducers_.size(); ++j) SendSlice(j, round, v, lr);
+  for (size_t j = 0; j < reducers_.size(); ++j) SendSlice(j, round, c, lr);
+  if (keep_sent_) kept_[round] = SentContribution{std::move(c), lr};
   context().RecordSpan("send", "send round " + std::to_string(round), begin, Clock::now(),
                        {{"round", round}});
 }
 
-void TrainerActor::SendSlice(size_t shard, int64_t round, std::span<const float> v, float lr) {
+void TrainerActor::SendSlice(size_t shard, int64_t round, const rt::Tensor& c, float lr) {
   const auto [lo, hi] = plan_.shard_slices[shard];
-  rt::Tensor t = rt::Tensor::CopyOf(v.subspan(lo, hi - lo));
+  // Nobody writes to a sent contribution, so one shard owning all of it gets
+  // the buffer itself.
+  rt::Tensor t = hi - lo == c.size() ? c : rt::Tensor::CopyOf(c.floats().subspan(lo, hi - lo));
   round_.messages_out += 1;
   round_.bytes_out += t.size_bytes();
   total_bytes_out_ += t.size_bytes();
@@ -311,7 +303,7 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     loss_count_ = 0;
     // Worker 0 also sends the anchor it used, for anchor algorithms.
     rt::Tensor anchor_tensor;
-    if (worker_ == 0 && anchor != nullptr && HasAnchor(kind_)) {
+    if (worker_ == 0 && anchor != nullptr && algorithm_.traits.has_anchor) {
       anchor_tensor = rt::Tensor::CopyOf(*anchor);
     }
     Check(coordinator_.Tell(&CoordinatorActor::Snapshot, info, rt::Tensor::CopyOf(local_->params()),
@@ -334,7 +326,7 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
   }
 
   BeginRoundReport(round + 1, now);
-  if (IsOverlapped(kind_)) MaybeCheckpoint(round);
+  if (algorithm_.overlapped()) MaybeCheckpoint(round);
   last_ended_ = round;
   if (MaybePause(round)) return;
   if (!eval_gate_) ContinueAfter(round);

@@ -22,7 +22,6 @@
 #include "actors/roles/messages.h"
 #include "actors/worker/run_plan.h"
 #include "actors/worker/straggler_model.h"
-#include "actors/algorithms/worker_boundary.h"
 #include "runtime/runtime.h"
 
 namespace olsgd::actors {
@@ -99,7 +98,7 @@ class TrainerActor : public rt::Actor {
     int arrived = 0;
   };
   struct SentContribution {
-    std::vector<float> values;
+    rt::Tensor values;  // shares the sent buffer
     float lr = 0;
   };
 
@@ -109,8 +108,10 @@ class TrainerActor : public rt::Actor {
   void AwaitResult(int64_t round);
   void Resume(int64_t round);
   void FinishOverlappedBoundary(int64_t round, const std::vector<float>& received);
-  void SendSlices(int64_t round, std::span<const float> v, float lr);
-  void SendSlice(size_t shard, int64_t round, std::span<const float> v, float lr);
+  // Sends contribution `c` to round `round`: each reducer shard gets its
+  // slice (the buffer itself when one shard owns all of it).
+  void SendSlices(int64_t round, rt::Tensor c, float lr);
+  void SendSlice(size_t shard, int64_t round, const rt::Tensor& c, float lr);
   void EndRound(int64_t round, const std::vector<float>* anchor);
   void ContinueAfter(int64_t round);
   void Finish(bool interrupted);
@@ -135,14 +136,13 @@ class TrainerActor : public rt::Actor {
 
   ExperimentSpec spec_;
   int worker_;
-  AlgorithmKind kind_;
-  int tau_;
+  const Algorithm& algorithm_;
+  int tau_;  // local steps per round (RoundSteps)
   std::unique_ptr<LocalWorker> local_;
   RunPlan plan_;
-  std::unique_ptr<WorkerBoundary> boundary_;  // overlapped algorithms only
+  std::unique_ptr<WorkerHalf> half_;  // the algorithm's boundary math
   StragglerModel stragglers_;
-  std::vector<float> x0_;  // z_1 (overlap, easgd) and a_1 (cocod)
-  std::vector<float> contribution_;
+  std::vector<float> x0_;  // what an overlapped algorithm's first boundary receives
 
   std::vector<rt::ActorHandle<ReducerActor>> reducers_;
   rt::ActorHandle<CoordinatorActor> coordinator_;

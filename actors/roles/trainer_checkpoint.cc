@@ -4,16 +4,10 @@
 #include <stdexcept>
 
 #include "actors/roles/coordinator_actor.h"
+#include "actors/roles/half_arrays.h"
 #include "actors/roles/trainer_actor.h"
 
 namespace olsgd::actors {
-namespace {
-
-rt::Tensor CopyOrEmpty(const std::vector<float>& v) {
-  return v.empty() ? rt::Tensor() : rt::Tensor::CopyOf(v);
-}
-
-}  // namespace
 
 void TrainerActor::MaybeCheckpoint(int64_t round) {
   const int every = spec_.cluster.checkpoint_every_rounds;
@@ -35,7 +29,8 @@ std::pair<TrainerState, std::vector<rt::Tensor>> TrainerActor::CaptureState(int6
   st.step = local_->step();
   st.samples_drawn = local_->sampler().samples_drawn();
   st.momentum_initialized = local_->optimizer().momentum_initialized();
-  st.boundary_first = boundary_ ? boundary_->first() : true;
+  const HalfState half = half_->Save();
+  st.half_first = half.first;
   st.straggler_rng = stragglers_.SaveState();
   const auto now = Clock::now();
   st.since_origin_s = SinceOrigin(now);
@@ -53,10 +48,7 @@ std::pair<TrainerState, std::vector<rt::Tensor>> TrainerActor::CaptureState(int6
   arrays[kTrainerParams] = rt::Tensor::CopyOf(local_->params());
   arrays[kTrainerMomentum] = rt::Tensor::CopyOf(
       std::span<const float>(std::as_const(local_->optimizer()).momentum_buffer()));
-  if (boundary_) {
-    arrays[kTrainerVelocity] = CopyOrEmpty(boundary_->anchor_velocity());
-    arrays[kTrainerLastSent] = CopyOrEmpty(boundary_->last_contribution());
-  }
+  HalfToArrays(half, arrays, kTrainerHalf0);
   return {std::move(st), std::move(arrays)};
 }
 
@@ -69,7 +61,8 @@ void TrainerActor::Restore(TrainerState st, std::vector<rt::Tensor> arrays) {
   }
   // A checkpoint is taken right after the contribution: sync_sgd has not
   // applied that round's step yet.
-  const int64_t expected_step = kind_ == AlgorithmKind::kSyncSgd ? st.round - 1 : st.round * tau_;
+  const int64_t expected_step =
+      algorithm_.traits.exchanges_gradients ? st.round - 1 : st.round * tau_;
   TakeModelState(st, arrays, expected_step, who);
   stragglers_.RestoreState(st.straggler_rng);
   round_ = st.round_in_progress;
@@ -104,8 +97,10 @@ void TrainerActor::TakeModelState(const TrainerState& st, const std::vector<rt::
                                 std::to_string(floats(kTrainerMomentum).size()) +
                                 " floats, expected " + std::to_string(local_->num_params()));
   }
-  if (boundary_) {
-    boundary_->Restore(floats(kTrainerVelocity), floats(kTrainerLastSent), st.boundary_first);
+  try {
+    half_->Restore(HalfFromArrays(arrays, kTrainerHalf0, st.half_first));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(who + e.what());
   }
   std::copy(floats(kTrainerParams).begin(), floats(kTrainerParams).end(), local_->params().begin());
   local_->optimizer().RestoreState(floats(kTrainerMomentum), st.momentum_initialized);

@@ -92,7 +92,7 @@ void TrainerActor::Rejoin(TrainerState st, std::vector<rt::Tensor> arrays,
   Wire(std::move(reducers), std::move(coordinator), origin_unix_ns, record_vectors);
   // An overlapped trainer still needs result st.round (its next anchor);
   // the others have used it already.
-  last_consumed_ = IsOverlapped(kind_) ? st.round - 1 : st.round;
+  last_consumed_ = algorithm_.overlapped() ? st.round - 1 : st.round;
   results_.erase(results_.begin(), results_.upper_bound(last_consumed_));
   last_ended_ = st.round;
   BeginRoundReport(st.round + 1, start_time_);

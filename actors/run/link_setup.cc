@@ -51,10 +51,10 @@ std::vector<std::string> Expand(const std::string& endpoint, int workers, int sh
 }
 
 rt::JitterDist ToJitter(const DelayDist& d) {
-  if (d.dist == "uniform") return rt::JitterDist::Uniform(Ms(2 * d.mean_ms));
-  if (d.dist == "normal") return rt::JitterDist::Normal(Ms(d.stddev_ms));
-  if (d.dist == "exponential") return rt::JitterDist::Exponential(Ms(d.mean_ms));
-  if (d.dist == "pareto") {
+  if (d.dist == DelayKind::kUniform) return rt::JitterDist::Uniform(Ms(2 * d.mean_ms));
+  if (d.dist == DelayKind::kNormal) return rt::JitterDist::Normal(Ms(d.stddev_ms));
+  if (d.dist == DelayKind::kExponential) return rt::JitterDist::Exponential(Ms(d.mean_ms));
+  if (d.dist == DelayKind::kPareto) {
     // Lomax scale * (U^(-1/a) - 1) has mean scale / (a - 1).
     return rt::JitterDist::Pareto(Ms(d.mean_ms * (d.pareto_shape - 1)), d.pareto_shape);
   }

@@ -84,7 +84,7 @@ void HandleLoss(const NodeLoss& loss, const train::Dataset& train_data, Recovery
     rt::Log().warn("{}; no actor of this run was on it", what);
     return;
   }
-  if (spec.cluster.on_failure != "continue") {
+  if (spec.cluster.on_failure != OnFailure::kContinue) {
     collector.OnFailure(what + " (cluster.on_failure: abort)" + CheckpointNote(ctx.checkpoints));
     return;
   }
@@ -144,7 +144,7 @@ void MaybeRejoin(const std::function<std::vector<rt::NodeInfo>()>& ready_nodes,
 
 RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver& observer,
                         const RunOptions& options) {
-  if (!ParseAlgorithm(spec.algorithm.name)) {
+  if (!FindAlgorithm(spec.algorithm.name)) {
     throw std::invalid_argument("algorithm.name: unknown algorithm '" + spec.algorithm.name + "'");
   }
   openblas_set_num_threads(std::max(spec.cluster.blas_threads, 1));
@@ -185,16 +185,16 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
                                                       spec, &collector, checkpoints.get()),
                  "the coordinator");
   actors.watched = {actors.coordinator.id()};
+  const std::string spec_json = SpecToJson(spec);
   for (int j = 0; j < k; ++j) {
     const std::string& node = placement.reducer_nodes[j];
     actors.reducers.push_back(CheckSpawn(
         runtime.Spawn<ReducerActor>(
             rt::SpawnOptions{.name = ReducerName(j), .node = node, .restart = stop_on_failure},
-            spec.algorithm.name, spec.algorithm.beta, m, j),
+            spec_json, j),
         ReducerName(j) + (node.empty() ? "" : " on node '" + node + "'")));
     if (node.empty()) actors.watched.push_back(actors.reducers.back().id());
   }
-  const std::string spec_json = SpecToJson(spec);
   for (int i = 0; i < m; ++i) {
     const std::string& node = placement.trainer_nodes[i];
     actors.trainers.push_back(
@@ -250,7 +250,7 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
         HandleLoss(loss, *train_data, recovery);
       }
     }
-    if (run.ready_nodes && spec.cluster.on_failure == "continue" && !stop_sent &&
+    if (run.ready_nodes && spec.cluster.on_failure == OnFailure::kContinue && !stop_sent &&
         std::chrono::steady_clock::now() >= next_rejoin_check) {
       next_rejoin_check = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
       MaybeRejoin(run.ready_nodes, recovery, rejoin_tried);

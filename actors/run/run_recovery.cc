@@ -1,5 +1,7 @@
 #include "actors/run/run_recovery.h"
 
+#include "actors/spec/spec_json.h"
+
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
@@ -7,6 +9,7 @@
 #include "actors/algorithms/algorithm.h"
 #include "actors/run/link_setup.h"
 #include "actors/run/millis.h"
+#include "actors/spec/spec_json.h"
 #include "runtime/log.h"
 
 namespace olsgd::actors {
@@ -29,12 +32,14 @@ std::vector<int> LiveWorkers(const RecoveryContext& ctx) {
 }  // namespace
 
 std::string WhyReducersCannotBeRecreated(const ExperimentSpec& spec) {
-  const auto kind = ParseAlgorithm(spec.algorithm.name);
-  if (kind && ReduceOpFor(*kind, spec.algorithm.beta) == ReduceOp::kSlowMo) {
-    return "local_sgd with anchor momentum (algorithm.beta > 0) keeps its momentum only in the "
-           "reducer shards, so a lost shard cannot be re-created";
-  }
-  return "";
+  // A reducer half that keeps arrays of its own (SlowMo's anchor and
+  // momentum) holds state that exists nowhere else.
+  const Algorithm& algorithm = AlgorithmOf(spec);
+  const std::vector<float> probe(1, 0.0f);
+  if (algorithm.make_reducer(ReducerSetup{spec, 0, probe})->Save().arrays.empty()) return "";
+  return std::string(algorithm.name) +
+         " with these parameters keeps state only in its reducer shards (local_sgd: the anchor "
+         "momentum of algorithm.beta > 0), so a lost shard cannot be re-created";
 }
 
 void RecreateReducers(RecoveryContext& ctx, const std::vector<int>& shards,
@@ -48,7 +53,7 @@ void RecreateReducers(RecoveryContext& ctx, const std::vector<int>& shards,
     auto reducer = CheckSpawn(
         ctx.runtime.Spawn<ReducerActor>(
             rt::SpawnOptions{.name = ReducerName(j), .restart = rt::RestartPolicy::StopOnFailure()},
-            ctx.spec.algorithm.name, ctx.spec.algorithm.beta, ctx.spec.cluster.workers, j),
+            SpecToJson(ctx.spec), j),
         what);
     // Start, DropWorkers and EnableCheckpoints reach the new (local) reducer
     // before any trainer can know of it, so before any contribution.

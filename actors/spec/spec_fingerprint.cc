@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "actors/spec/spec_visit.h"
+
 namespace olsgd::actors {
 namespace {
 
@@ -15,9 +17,14 @@ std::string Text(double v) {
   return buf;
 }
 std::string Text(int64_t v) { return std::to_string(v); }
+std::string Text(uint64_t v) { return std::to_string(v); }
 std::string Text(int v) { return std::to_string(v); }
 std::string Text(bool v) { return v ? "true" : "false"; }
 std::string Text(const std::string& v) { return v; }
+template <SpecEnum E>
+std::string Text(E v) {
+  return std::string(NameOf(v));
+}
 template <class T>
 std::string Text(const std::vector<T>& v) {
   std::string s = "[";
@@ -25,46 +32,42 @@ std::string Text(const std::vector<T>& v) {
   return s + "]";
 }
 
+// Collects the fields declared with .Fingerprint(), by dotted path.
+class Collector {
+ public:
+  Fingerprint out;
+
+  template <class T>
+  void Field(const char* key, const T& value, const FieldInfo& info) {
+    if (info.fingerprint) out.emplace_back(prefix_ + key, Text(value));
+  }
+  template <class S>
+  void Section(const char* key, const S& section, const FieldInfo&) {
+    const std::string saved = prefix_;
+    prefix_ += std::string(key) + ".";
+    WalkFields(section, *this);
+    prefix_ = saved;
+  }
+  template <class S>
+  void List(const char* key, const std::vector<S>& items, const FieldInfo&) {
+    const std::string saved = prefix_;
+    for (size_t i = 0; i < items.size(); ++i) {
+      prefix_ = saved + key + "[" + std::to_string(i) + "].";
+      WalkFields(items[i], *this);
+    }
+    prefix_ = saved;
+  }
+
+ private:
+  std::string prefix_;
+};
+
 }  // namespace
 
 Fingerprint ConfigFingerprint(const ExperimentSpec& s) {
-  const AlgorithmSpec& a = s.algorithm;
-  const TrainingSpec& t = s.training;
-  const DataSpec& d = s.data;
-  return {
-      {"algorithm.name", Text(a.name)},
-      {"algorithm.tau", Text(a.tau)},
-      {"algorithm.alpha", Text(a.alpha)},
-      {"algorithm.beta", Text(a.beta)},
-      {"algorithm.reducer_shards", Text(a.reducer_shards)},
-      {"cluster.workers", Text(s.cluster.workers)},
-      {"seed", Text(static_cast<int64_t>(s.seed))},
-      {"model.name", Text(s.model.name)},
-      {"model.hidden", Text(s.model.hidden)},
-      {"model.conv_channels", Text(s.model.conv_channels)},
-      {"model.fc_hidden", Text(s.model.fc_hidden)},
-      {"data.dataset", Text(d.dataset)},
-      {"data.partition", Text(d.partition)},
-      {"data.dirichlet_alpha", Text(d.dirichlet_alpha)},
-      {"data.max_train_samples", Text(d.max_train_samples)},
-      {"data.max_test_samples", Text(d.max_test_samples)},
-      {"data.synthetic_train", Text(d.synthetic_train)},
-      {"data.synthetic_test", Text(d.synthetic_test)},
-      {"data.synthetic_features", Text(d.synthetic_features)},
-      {"data.synthetic_classes", Text(d.synthetic_classes)},
-      {"training.epochs", Text(t.epochs)},
-      {"training.steps", Text(t.steps)},
-      {"training.batch_size", Text(t.batch_size)},
-      {"training.lr", Text(t.lr)},
-      {"training.lr_linear_scaling", Text(t.lr_linear_scaling)},
-      {"training.lr_reference_batch", Text(t.lr_reference_batch)},
-      {"training.warmup_epochs", Text(t.warmup_epochs)},
-      {"training.milestones", Text(t.milestones)},
-      {"training.lr_decay", Text(t.lr_decay)},
-      {"training.momentum", Text(t.momentum)},
-      {"training.nesterov", Text(t.nesterov)},
-      {"training.weight_decay", Text(t.weight_decay)},
-  };
+  Collector c;
+  WalkFields(s, c);
+  return std::move(c.out);
 }
 
 std::string CompareFingerprint(const Fingerprint& saved, const ExperimentSpec& spec) {

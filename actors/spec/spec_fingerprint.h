@@ -1,4 +1,5 @@
-// The config fields a checkpoint must be resumed with: everything that
+// The config fields a checkpoint must be resumed with: those declared with
+// .Fingerprint() in experiment_spec.h, i.e. everything that
 // changes the numbers (algorithm and its parameters, workers, model, data
 // and partition, seed, training). Paths, output, evaluation, injection and
 // checkpoint settings may differ.

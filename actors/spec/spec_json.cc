@@ -1,49 +1,139 @@
 #include "actors/spec/spec_json.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
+#include <string>
+
+#include "actors/spec/spec_visit.h"
 
 namespace olsgd::actors {
+namespace {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ClusterSpec, workers, mode, blas_threads,
-                                                trainer_nodes, reducer_nodes, insecure, key_dir,
-                                                on_failure, heartbeat_s, failure_timeout_s,
-                                                checkpoint_every_rounds, wait_for_workers, join_timeout_s,
-                                                stall_timeout_s)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DataSpec, dataset, path, partition,
-                                                dirichlet_alpha, max_train_samples,
-                                                max_test_samples, synthetic_train, synthetic_test,
-                                                synthetic_features, synthetic_classes)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ModelSpec, name, hidden, conv_channels, fc_hidden)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TrainingSpec, epochs, steps, batch_size, lr,
-                                                lr_linear_scaling, lr_reference_batch,
-                                                warmup_epochs, milestones, lr_decay, momentum,
-                                                nesterov, weight_decay)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AlgorithmSpec, name, tau, alpha, beta,
-                                                reducer_shards)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DelayDist, dist, mean_ms, stddev_ms, pareto_shape)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(LinkSpec, from, to, both_directions, latency_ms,
-                                                jitter, bandwidth_mbps)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StragglerSpec, worker, slowdown, pause,
-                                                pause_mean_ms, pause_pareto_shape,
-                                                pause_probability, pause_ms, window_from_round,
-                                                window_to_round, window_factor)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(InjectionSpec, links, stragglers)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(EvaluationSpec, every_rounds, target_accuracy,
-                                                test_batch, evaluate_anchor)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OutputSpec, dir, trace, plots)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ExperimentSpec, name, seed, deterministic, cluster,
-                                                data, model, training, algorithm, injection,
-                                                evaluation, output)
+using nlohmann::json;
 
-std::string SpecToJson(const ExperimentSpec& spec) { return nlohmann::json(spec).dump(); }
+// Writes every field, enums by their config names.
+class JsonWriter {
+ public:
+  explicit JsonWriter(json& out) : out_(out) { out_ = json::object(); }
 
-ExperimentSpec SpecFromJson(const std::string& json) {
+  template <class T>
+  void Field(const char* key, const T& value, const FieldInfo&) {
+    if constexpr (SpecEnum<T>) {
+      out_[key] = std::string(NameOf(value));
+    } else {
+      out_[key] = value;
+    }
+  }
+  template <class S>
+  void Section(const char* key, const S& section, const FieldInfo&) {
+    JsonWriter w(out_[key]);
+    WalkFields(section, w);
+  }
+  template <class S>
+  void List(const char* key, const std::vector<S>& items, const FieldInfo&) {
+    json& arr = out_[key] = json::array();
+    for (const S& item : items) {
+      json o;
+      JsonWriter w(o);
+      WalkFields(item, w);
+      arr.push_back(std::move(o));
+    }
+  }
+
+ private:
+  json& out_;
+};
+
+// Reads the fields present (absent ones keep their defaults) and rejects
+// keys the spec does not have, naming the key's path: a head and a worker
+// built from different versions fail loudly instead of dropping a field.
+class JsonReader {
+ public:
+  JsonReader(const json& in, std::string path) : in_(in), path_(std::move(path)) {
+    if (!in_.is_object()) throw std::runtime_error(Where() + "expected an object");
+  }
+
+  template <class T>
+  void Field(const char* key, T& value, const FieldInfo&) {
+    const json* v = Take(key);
+    if (!v) return;
+    try {
+      if constexpr (SpecEnum<T>) {
+        const auto parsed = ParseEnum<T>(v->get<std::string>());
+        if (!parsed) throw std::runtime_error("unknown name '" + v->get<std::string>() + "'");
+        value = *parsed;
+      } else {
+        value = v->get<T>();
+      }
+    } catch (const std::exception& e) {
+      throw std::runtime_error(Where(key) + e.what());
+    }
+  }
+  template <class S>
+  void Section(const char* key, S& section, const FieldInfo&) {
+    const json* v = Take(key);
+    if (!v) return;
+    JsonReader r(*v, Join(key));
+    WalkFields(section, r);
+    r.CheckAllTaken();
+  }
+  template <class S>
+  void List(const char* key, std::vector<S>& items, const FieldInfo&) {
+    const json* v = Take(key);
+    if (!v) return;
+    if (!v->is_array()) throw std::runtime_error(Where(key) + "expected an array");
+    items.clear();
+    for (size_t i = 0; i < v->size(); ++i) {
+      JsonReader r((*v)[i], Join(key) + "[" + std::to_string(i) + "]");
+      WalkFields(items.emplace_back(), r);
+      r.CheckAllTaken();
+    }
+  }
+
+  void CheckAllTaken() const {
+    for (const auto& [key, value] : in_.items()) {
+      if (taken_.count(key) == 0) throw std::runtime_error(Where(key.c_str()) + "unknown key");
+    }
+  }
+
+ private:
+  const json* Take(const char* key) {
+    taken_.insert(key);
+    auto it = in_.find(key);
+    return it == in_.end() ? nullptr : &*it;
+  }
+  std::string Join(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  std::string Where(const char* key = nullptr) const {
+    const std::string p = key ? Join(key) : path_;
+    return p.empty() ? "" : p + ": ";
+  }
+
+  const json& in_;
+  std::string path_;
+  std::set<std::string> taken_;
+};
+
+}  // namespace
+
+std::string SpecToJson(const ExperimentSpec& spec) {
+  json out;
+  JsonWriter w(out);
+  WalkFields(spec, w);
+  return out.dump();
+}
+
+ExperimentSpec SpecFromJson(const std::string& text) {
+  ExperimentSpec spec;
   try {
-    return nlohmann::json::parse(json).get<ExperimentSpec>();
-  } catch (const nlohmann::json::exception& e) {
+    const json in = json::parse(text);
+    JsonReader r(in, "");
+    WalkFields(spec, r);
+    r.CheckAllTaken();
+  } catch (const std::exception& e) {
     throw std::runtime_error(std::string("invalid experiment spec JSON: ") + e.what());
   }
+  return spec;
 }
 
 }  // namespace olsgd::actors

@@ -11,10 +11,10 @@ namespace olsgd::actors {
 namespace {
 
 std::string CacheKey(const DataSpec& d, uint64_t seed, train::Split split) {
-  std::string key = d.dataset + "|" + d.path + "|" + std::to_string(static_cast<int>(split));
+  std::string key = std::string(NameOf(d.dataset)) + "|" + d.path + "|" + std::to_string(static_cast<int>(split));
   key += "|" + std::to_string(split == train::Split::kTrain ? d.max_train_samples
                                                             : d.max_test_samples);
-  if (d.dataset == "synthetic") {
+  if (d.dataset == DatasetKind::kSynthetic) {
     key += "|" + std::to_string(d.synthetic_train) + "|" + std::to_string(d.synthetic_test) +
            "|" + std::to_string(d.synthetic_features) + "|" +
            std::to_string(d.synthetic_classes) + "|" + std::to_string(seed);
@@ -25,7 +25,7 @@ std::string CacheKey(const DataSpec& d, uint64_t seed, train::Split split) {
 
 train::Dataset Load(const DataSpec& d, uint64_t seed, train::Split split) {
   train::DataSpec t;
-  t.name = d.dataset;
+  t.name = NameOf(d.dataset);
   t.dir = d.path;
   t.max_train_samples = d.max_train_samples;
   t.max_test_samples = d.max_test_samples;

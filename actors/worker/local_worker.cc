@@ -7,7 +7,7 @@ namespace olsgd::actors {
 
 train::ModelConfig ToModelConfig(const ModelSpec& model) {
   train::ModelConfig c;
-  c.name = model.name;
+  c.name = NameOf(model.name);
   c.hidden = model.hidden;
   if (model.conv_channels.size() == 2) {
     c.conv1_channels = model.conv_channels[0];
@@ -34,7 +34,7 @@ train::LrScheduleOptions ToScheduleOptions(const ExperimentSpec& spec) {
 std::vector<int64_t> ShardFor(const ExperimentSpec& spec, const train::Dataset& data,
                               int worker) {
   train::PartitionSpec p;
-  p.kind = spec.data.partition;
+  p.kind = NameOf(spec.data.partition);
   p.alpha = spec.data.dirichlet_alpha;
   p.seed = spec.seed;
   return std::move(train::Partition(data, spec.cluster.workers, p).at(static_cast<size_t>(worker)));

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "actors/algorithms/algorithm.h"
 #include "actors/spec/experiment_spec.h"
 #include "trainer/batch_sampler.h"
 #include "trainer/dataset.h"
@@ -25,7 +26,7 @@ train::LrScheduleOptions ToScheduleOptions(const ExperimentSpec& spec);
 // Worker `worker`'s shard of `data` under the spec's partitioner.
 std::vector<int64_t> ShardFor(const ExperimentSpec& spec, const train::Dataset& data, int worker);
 
-class LocalWorker {
+class LocalWorker : public WorkerModel {
  public:
   // Every worker starts from the same x0 (the model seeded with spec.seed).
   // `steps_per_epoch` maps step counts to the (fractional) epochs of the
@@ -38,12 +39,12 @@ class LocalWorker {
   float ComputeGradient();
   // One optimiser step with gradient `g` at the current step's rate, then
   // advances the step counter.
-  void ApplyStep(std::span<const float> g);
+  void ApplyStep(std::span<const float> g) override;
   // ComputeGradient() then ApplyStep() with the worker's own gradient.
   float LocalStep();
 
-  std::span<float> params() { return model_->params(); }
-  std::span<const float> gradient() const { return model_->grads(); }
+  std::span<float> params() override { return model_->params(); }
+  std::span<const float> gradient() const override { return model_->grads(); }
   size_t num_params() const { return model_->num_params(); }
   int64_t step() const { return step_; }  // local steps applied so far
   float lr() const;                        // the rate in force at step()

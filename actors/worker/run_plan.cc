@@ -1,5 +1,7 @@
 #include "actors/worker/run_plan.h"
 
+#include "actors/algorithms/algorithm.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -25,7 +27,7 @@ double StepsPerEpoch(const ExperimentSpec& spec, int64_t train_samples) {
 
 RunPlan MakeRunPlan(const ExperimentSpec& spec, int64_t train_samples, size_t num_params) {
   RunPlan plan;
-  const int tau = spec.algorithm.name == "sync_sgd" ? 1 : std::max(spec.algorithm.tau, 1);
+  const int tau = RoundSteps(spec);
   plan.steps_per_epoch = StepsPerEpoch(spec, train_samples);
   int64_t steps = spec.training.steps > 0
                       ? spec.training.steps

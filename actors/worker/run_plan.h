@@ -20,7 +20,6 @@ struct RunPlan {
   // [begin, end) of the parameter vector for each reducer shard.
   std::vector<std::pair<size_t, size_t>> shard_slices;
 
-  double EpochAt(int64_t step) const { return static_cast<double>(step) / steps_per_epoch; }
   bool IsEvalRound(int64_t round) const {
     return round % eval_every_rounds == 0 || round == total_rounds;
   }
@@ -31,7 +30,7 @@ struct RunPlan {
 double StepsPerEpoch(const ExperimentSpec& spec, int64_t train_samples);
 
 // `train_samples` is the size of the whole training set (all shards);
-// `num_params` the model's parameter count. sync_sgd is planned with tau = 1.
+// `num_params` the model's parameter count. A round is RoundSteps(spec) steps.
 RunPlan MakeRunPlan(const ExperimentSpec& spec, int64_t train_samples, size_t num_params);
 
 // Splits [0, n) into k contiguous slices whose sizes differ by at most one.

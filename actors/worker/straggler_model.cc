@@ -43,18 +43,18 @@ void StragglerModel::RestoreState(const std::string& state) {
 }
 
 double StragglerModel::DrawPause(const StragglerSpec& rule) {
-  if (rule.pause == "exponential" && rule.pause_mean_ms > 0) {
+  if (rule.pause == PauseKind::kExponential && rule.pause_mean_ms > 0) {
     std::exponential_distribution<double> d(1.0 / rule.pause_mean_ms);
     return d(rng_) / 1e3;
   }
-  if (rule.pause == "pareto" && rule.pause_mean_ms > 0 && rule.pause_pareto_shape > 1) {
+  if (rule.pause == PauseKind::kPareto && rule.pause_mean_ms > 0 && rule.pause_pareto_shape > 1) {
     // Pareto(x_m, a) has mean a x_m / (a - 1); pick x_m so the mean is pause_mean_ms.
     const double a = rule.pause_pareto_shape;
     const double x_m = rule.pause_mean_ms * (a - 1) / a;
     std::uniform_real_distribution<double> u(0.0, 1.0);
     return x_m / std::pow(1.0 - u(rng_), 1.0 / a) / 1e3;
   }
-  if (rule.pause == "bernoulli" && rule.pause_probability > 0) {
+  if (rule.pause == PauseKind::kBernoulli && rule.pause_probability > 0) {
     std::bernoulli_distribution d(rule.pause_probability);
     return d(rng_) ? rule.pause_ms / 1e3 : 0.0;
   }

@@ -30,7 +30,9 @@
 
 namespace {
 
+using olsgd::actors::DatasetKind;
 using olsgd::actors::ExperimentSpec;
+using olsgd::actors::PauseKind;
 using olsgd::actors::RunObserver;
 using olsgd::actors::RunOptions;
 using olsgd::actors::RunSummary;
@@ -48,7 +50,7 @@ ExperimentSpec BaseSpec(bool emulated, bool quick, int workers) {
   s.name = "bench";
   s.seed = 1;
   s.cluster.workers = workers;
-  s.data.dataset = "fashion_mnist";
+  s.data.dataset = DatasetKind::kFashionMnist;
   s.data.max_test_samples = quick ? 2000 : 10000;
   s.training.epochs = 1;
   s.training.lr = 0.05;
@@ -61,7 +63,7 @@ ExperimentSpec BaseSpec(bool emulated, bool quick, int workers) {
     s.model.hidden = {32};
     s.training.batch_size = 16;
     StragglerSpec compute;  // every step of every worker: the emulated compute
-    compute.pause = "bernoulli";
+    compute.pause = PauseKind::kBernoulli;
     compute.pause_probability = 1.0;
     compute.pause_ms = kEmulatedStepMs;
     s.injection.stragglers.push_back(compute);
@@ -91,7 +93,7 @@ void AddDelay(ExperimentSpec& s, double latency_ms) {
 void AddStragglers(ExperimentSpec& s, double pause_ms) {
   StragglerSpec st;
   st.worker = -1;
-  st.pause = "bernoulli";
+  st.pause = PauseKind::kBernoulli;
   st.pause_probability = 0.05;
   st.pause_ms = pause_ms;
   s.injection.stragglers.push_back(st);

@@ -41,7 +41,7 @@ ExperimentSpec SpecFor(const Case& c) {
   // A straggler rule with random pauses: its generator is part of the state.
   StragglerSpec s;
   s.worker = 1;
-  s.pause = "bernoulli";
+  s.pause = PauseKind::kBernoulli;
   s.pause_probability = 0.3;
   s.pause_ms = 0.2;
   spec.injection.stragglers = {s};
@@ -159,7 +159,7 @@ TEST(CheckpointRunTest, StoppedRunResumesToTheSameModels) {
     // Every step takes at least 20 ms, so the stop (polled every 50 ms) lands
     // well before the end even on a loaded machine.
     StragglerSpec slow;
-    slow.pause = "bernoulli";
+    slow.pause = PauseKind::kBernoulli;
     slow.pause_probability = 1.0;
     slow.pause_ms = 20;
     spec.injection.stragglers.push_back(slow);

@@ -3,14 +3,14 @@
 
 #include "actors/algorithms/slice_reducer.h"
 #include "actors/worker/straggler_model.h"
-#include "actors/algorithms/worker_boundary.h"
+#include "tests/actors/algorithm_test_util.h"
 
 namespace olsgd::actors {
 namespace {
 
 TEST(CheckpointStateTest, StragglerGeneratorContinuesWhereItWasSaved) {
   StragglerSpec rule;
-  rule.pause = "exponential";
+  rule.pause = PauseKind::kExponential;
   rule.pause_mean_ms = 3;
   StragglerModel model({rule}, 1, 9);
   for (int i = 0; i < 5; ++i) model.ExtraDelay(1, 0.001);
@@ -26,37 +26,48 @@ TEST(CheckpointStateTest, StragglerGeneratorContinuesWhereItWasSaved) {
 
 TEST(CheckpointStateTest, SlowMoReducerContinuesFromRestoredState) {
   const std::vector<float> x0 = {1.0f, 2.0f, 3.0f};
-  SliceReducer a(ReduceOp::kSlowMo, 2, x0, 0.5);
+  SliceReducer a(test_util::ReducerHalfFor("local_sgd", 0.5, x0), 2, x0.size());
   const std::vector<float> c1 = {0.5f, 1.5f, 2.0f}, c2 = {0.7f, 1.1f, 2.5f};
   ASSERT_FALSE(a.Add(1, 0, c1, 0.1f));
   ASSERT_TRUE(a.Add(1, 1, c2, 0.1f));
   a.Reduce(1);
-  SliceReducer b(ReduceOp::kSlowMo, 2, x0, 0.5);
-  b.Restore(a.anchor(), a.velocity(), a.first_update());
+  SliceReducer b(test_util::ReducerHalfFor("local_sgd", 0.5, x0), 2, x0.size());
+  b.Restore(a.Save());
   for (SliceReducer* r : {&a, &b}) {
     r->Add(2, 0, c2, 0.1f);
     r->Add(2, 1, c1, 0.1f);
   }
   EXPECT_EQ(a.Reduce(2), b.Reduce(2));
-  EXPECT_THROW(b.Restore(std::vector<float>(2), a.velocity(), false), std::invalid_argument);
+  HalfState wrong = a.Save();
+  wrong.arrays[0].resize(2);
+  EXPECT_THROW(b.Restore(wrong), std::invalid_argument);
 }
 
-TEST(CheckpointStateTest, BoundaryStateRestores) {
-  AlgorithmSpec spec;
-  spec.alpha = 0.5;
-  spec.beta = 0.7;
-  const std::vector<float> x0 = {1.0f, -1.0f};
-  WorkerBoundary a(AlgorithmKind::kOverlapLocalSgd, spec, 2, x0);
-  std::vector<float> x = {0.5f, -0.5f}, z = {0.8f, -0.9f}, c(2);
-  a.Apply(x, z, 0.1f, c);
-  WorkerBoundary b(AlgorithmKind::kOverlapLocalSgd, spec, 2, x0);
-  b.Restore(a.anchor_velocity(), a.last_contribution(), a.first());
-  std::vector<float> xa = x, xb = x, ca(2), cb(2);
-  a.Apply(xa, z, 0.1f, ca);
-  b.Apply(xb, z, 0.1f, cb);
-  EXPECT_EQ(ca, cb);
-  EXPECT_EQ(xa, xb);
-  EXPECT_THROW(b.Restore({}, {}, false), std::invalid_argument);
+// Every algorithm's worker half continues from its saved state exactly.
+TEST(CheckpointStateTest, WorkerHalfStateRestores) {
+  for (const Algorithm* algorithm : Algorithms()) {
+    if (!algorithm->overlapped()) continue;  // the blocking halves keep nothing
+    SCOPED_TRACE(std::string(algorithm->name));
+    const ExperimentSpec spec = test_util::AlgorithmSpecFor(
+        std::string(algorithm->name), algorithm->name == "easgd" ? 0.2 : 0.5, 0.7);
+    const std::vector<float> x0 = {1.0f, -1.0f};
+    const std::vector<float> z = {0.8f, -0.9f};
+    auto a = algorithm->make_worker(WorkerSetup{spec, 0, x0});
+    test_util::VectorModel w({0.5f, -0.5f});
+    std::vector<float> c(2);
+    a->Boundary(w, z, 0.1f, c);
+    auto b = algorithm->make_worker(WorkerSetup{spec, 0, x0});
+    b->Restore(a->Save());
+    test_util::VectorModel wa = w, wb = w;
+    std::vector<float> ca(2), cb(2);
+    a->Boundary(wa, z, 0.1f, ca);
+    b->Boundary(wb, z, 0.1f, cb);
+    EXPECT_EQ(ca, cb);
+    EXPECT_EQ(wa.x_, wb.x_);
+    HalfState wrong = a->Save();
+    wrong.arrays.emplace_back(7);
+    EXPECT_THROW(b->Restore(wrong), std::invalid_argument);
+  }
 }
 
 }  // namespace

@@ -33,7 +33,7 @@ class TestCluster {
  public:
   explicit TestCluster(ExperimentSpec spec, int wait_for = 2)
       : spec_(std::move(spec)), hook_([this](const EvalRecord&) { evaluated_ = true; }) {
-    spec_.cluster.mode = "head";
+    spec_.cluster.mode = ClusterMode::kHead;
     spec_.cluster.insecure = true;
     spec_.cluster.wait_for_workers = wait_for;
     spec_.cluster.join_timeout_s = 60;
@@ -132,7 +132,7 @@ class TestCluster {
 };
 
 ExperimentSpec RecoverySpec(const std::string& algorithm, int steps, int workers = 2) {
-  return test_util::LossSpec(algorithm, steps, "continue", workers);
+  return test_util::LossSpec(algorithm, steps, OnFailure::kContinue, workers);
 }
 
 std::string Joined(const std::vector<std::string>& v) {
@@ -257,7 +257,7 @@ TEST(RejoinTest, TwoSurvivingTrainersPauseAtOneBoundaryAndTheLostOneRejoins) {
 // cluster.stall_timeout_s.
 TEST(RemoteFailureTest, ARemoteTrainerThatStopsEndsTheRunNamingIt) {
   ExperimentSpec spec = RecoverySpec("overlap_local_sgd", 100000);
-  spec.cluster.on_failure = "abort";
+  spec.cluster.on_failure = OnFailure::kAbort;
   spec.cluster.trainer_nodes = {"w0", "w1"};
   TestCluster cluster(spec);
   const auto begin = std::chrono::steady_clock::now();

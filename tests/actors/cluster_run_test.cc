@@ -80,7 +80,7 @@ struct LocalCluster {
 
 LocalCluster RunLocalCluster(ExperimentSpec spec, int nodes, std::vector<std::atomic<bool>>* stops,
                              std::function<void(const EvalRecord&)> on_eval) {
-  spec.cluster.mode = "head";
+  spec.cluster.mode = ClusterMode::kHead;
   spec.cluster.insecure = true;
   spec.cluster.wait_for_workers = nodes;
   spec.cluster.join_timeout_s = 60;
@@ -143,7 +143,7 @@ TEST(ClusterRunTest, HeadAndTwoWorkersMatchTheEmbeddedRunBitForBit) {
   }
 }
 
-ExperimentSpec LongerSpec(const std::string& on_failure) {
+ExperimentSpec LongerSpec(OnFailure on_failure) {
   return test_util::LossSpec("overlap_local_sgd", 400, on_failure);
 }
 
@@ -151,7 +151,7 @@ ExperimentSpec LongerSpec(const std::string& on_failure) {
 TEST(ClusterRunTest, LostWorkerUnderAbortFailsTheRunNamingTheNode) {
   std::vector<std::atomic<bool>> stops(2);
   const LocalCluster cluster =
-      RunLocalCluster(LongerSpec("abort"), 2, &stops, [&](const EvalRecord&) { stops[1] = true; });
+      RunLocalCluster(LongerSpec(OnFailure::kAbort), 2, &stops, [&](const EvalRecord&) { stops[1] = true; });
   EXPECT_EQ(cluster.outcome.summary.status, "failed");
   EXPECT_NE(cluster.outcome.summary.failure.find("node 'w1' lost"), std::string::npos)
       << cluster.outcome.summary.failure;
@@ -162,7 +162,7 @@ TEST(ClusterRunTest, LostWorkerUnderAbortFailsTheRunNamingTheNode) {
 
 TEST(ClusterRunTest, LostWorkerUnderContinueFinishesWithTheOthersAndReportsItsShard) {
   std::vector<std::atomic<bool>> stops(2);
-  const LocalCluster cluster = RunLocalCluster(LongerSpec("continue"), 2, &stops,
+  const LocalCluster cluster = RunLocalCluster(LongerSpec(OnFailure::kContinue), 2, &stops,
                                                [&](const EvalRecord&) { stops[1] = true; });
   EXPECT_EQ(cluster.outcome.summary.status, "completed") << cluster.outcome.summary.failure;
   ASSERT_EQ(cluster.outcome.summary.lost_shards.size(), 1u);
@@ -182,7 +182,7 @@ TEST(StallTest, ARunWithNoProgressFailsAfterTheStallTimeout) {
   spec.cluster.stall_timeout_s = 0.5;
   StragglerSpec slow;
   slow.worker = 1;
-  slow.pause = "bernoulli";
+  slow.pause = PauseKind::kBernoulli;
   slow.pause_probability = 1.0;
   slow.pause_ms = 1500;  // every step of worker 1 takes 1.5 s
   spec.injection.stragglers.push_back(slow);

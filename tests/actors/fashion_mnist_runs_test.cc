@@ -14,7 +14,7 @@ TEST_P(FashionMnistRunsTest, Learns) {
   spec.name = "fmnist";
   spec.seed = 3;
   spec.cluster.workers = 3;
-  spec.data.dataset = "fashion_mnist";
+  spec.data.dataset = DatasetKind::kFashionMnist;
   spec.data.max_train_samples = 12000;
   spec.data.max_test_samples = 2000;
   spec.model.hidden = {64};

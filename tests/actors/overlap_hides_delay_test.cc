@@ -21,7 +21,7 @@ ExperimentSpec SlowLinkSpec(const std::string& algorithm) {
   // ...while each local step takes at least 80 ms, so tau steps (>= 320 ms)
   // outlast the 200 ms round trip.
   StragglerSpec slow;
-  slow.pause = "bernoulli";
+  slow.pause = PauseKind::kBernoulli;
   slow.pause_probability = 1.0;
   slow.pause_ms = 80;
   spec.injection.stragglers.push_back(slow);

@@ -17,12 +17,12 @@ inline ExperimentSpec TinySpec(const std::string& algorithm, int workers) {
   s.name = "test";
   s.seed = 5;
   s.cluster.workers = workers;
-  s.data.dataset = "synthetic";
+  s.data.dataset = DatasetKind::kSynthetic;
   s.data.synthetic_train = 480;
   s.data.synthetic_test = 120;
   s.data.synthetic_features = 16;
   s.data.synthetic_classes = 4;
-  s.model.name = "mlp";
+  s.model.name = ModelKind::kMlp;
   s.model.hidden = {12};
   s.training.steps = 12;
   s.training.batch_size = 8;
@@ -44,11 +44,11 @@ inline ExperimentSpec TinySpec(const std::string& algorithm, int workers) {
 // the first evaluation lands mid-run however fast or loaded the machine is
 // (every step of every worker takes at least 5 ms), with a quick heartbeat.
 inline ExperimentSpec LossSpec(const std::string& algorithm, int steps,
-                               const std::string& on_failure, int workers = 2) {
+                               OnFailure on_failure, int workers = 2) {
   ExperimentSpec spec = TinySpec(algorithm, workers);
   spec.training.steps = steps;
   StragglerSpec slow;
-  slow.pause = "bernoulli";
+  slow.pause = PauseKind::kBernoulli;
   slow.pause_probability = 1.0;
   slow.pause_ms = 5;
   spec.injection.stragglers.push_back(slow);

@@ -16,16 +16,16 @@ TEST(SpecJsonTest, RoundTripKeepsEveryField) {
   LinkSpec link;
   link.from = "trainer:1";
   link.latency_ms = 12.5;
-  link.jitter.dist = "pareto";
+  link.jitter.dist = DelayKind::kPareto;
   s.injection.links.push_back(link);
   StragglerSpec st;
   st.worker = 3;
-  st.pause = "bernoulli";
+  st.pause = PauseKind::kBernoulli;
   s.injection.stragglers.push_back(st);
   const ExperimentSpec back = SpecFromJson(SpecToJson(s));
   EXPECT_EQ(SpecToJson(back), SpecToJson(s));
   EXPECT_EQ(back.cluster.workers, 7);
-  EXPECT_EQ(back.injection.links.at(0).jitter.dist, "pareto");
+  EXPECT_EQ(back.injection.links.at(0).jitter.dist, DelayKind::kPareto);
   EXPECT_EQ(back.injection.stragglers.at(0).worker, 3);
 }
 

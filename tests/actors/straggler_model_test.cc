@@ -37,7 +37,7 @@ TEST(StragglerModelTest, WindowAppliesOnlyInsideItsRounds) {
 
 TEST(StragglerModelTest, BernoulliPausesHitAboutPOfStepsAndAreSeeded) {
   StragglerSpec s;
-  s.pause = "bernoulli";
+  s.pause = PauseKind::kBernoulli;
   s.pause_probability = 0.25;
   s.pause_ms = 40;
   StragglerModel a({s}, 0, 11), b({s}, 0, 11);
@@ -53,7 +53,7 @@ TEST(StragglerModelTest, BernoulliPausesHitAboutPOfStepsAndAreSeeded) {
 }
 
 TEST(StragglerModelTest, ExponentialAndParetoPausesHaveTheConfiguredMean) {
-  for (const char* dist : {"exponential", "pareto"}) {
+  for (PauseKind dist : {PauseKind::kExponential, PauseKind::kPareto}) {
     StragglerSpec s;
     s.pause = dist;
     s.pause_mean_ms = 10;

@@ -35,8 +35,8 @@ TEST(ConfigLoad, QuickstartHasTheIssuesSettings) {
   const auto loaded = LoadConfigFile(SourcePath("config/quickstart.yaml"), {});
   const actors::ExperimentSpec& s = loaded.spec;
   EXPECT_EQ(s.cluster.workers, 4);
-  EXPECT_EQ(s.data.dataset, "fashion_mnist");
-  EXPECT_EQ(s.model.name, "mlp");
+  EXPECT_EQ(s.data.dataset, actors::DatasetKind::kFashionMnist);
+  EXPECT_EQ(s.model.name, actors::ModelKind::kMlp);
   EXPECT_EQ(s.algorithm.name, "overlap_local_sgd");
   EXPECT_EQ(s.algorithm.tau, 2);
   EXPECT_DOUBLE_EQ(s.algorithm.alpha, 0.6);
@@ -48,7 +48,7 @@ TEST(ConfigLoad, ListsOfMappingsAndNestedSections) {
   const auto s = LoadConfigFile(SourcePath("config/scenarios/slow_link.yaml"), {}).spec;
   ASSERT_EQ(s.injection.links.size(), 1u);
   EXPECT_EQ(s.injection.links[0].from, "trainer:*");
-  EXPECT_EQ(s.injection.links[0].jitter.dist, "exponential");
+  EXPECT_EQ(s.injection.links[0].jitter.dist, actors::DelayKind::kExponential);
   EXPECT_DOUBLE_EQ(s.injection.links[0].jitter.mean_ms, 10);
   EXPECT_DOUBLE_EQ(s.injection.links[0].bandwidth_mbps, 200);
   EXPECT_DOUBLE_EQ(s.injection.links[0].jitter.pareto_shape, 2.0);  // default kept
