@@ -1,10 +1,10 @@
 // The command line: CLI11 subcommands, their flags and --help texts.
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <sstream>
 
 #include "cli/commands.h"
+#include "runtime/log.h"
 
 namespace olsgd::cli {
 namespace {
@@ -68,11 +68,12 @@ void AddVerbosity(CLI::App* cmd, bool& quiet, bool& verbose) {
   q->excludes(v);
 }
 
-// Also sets the log level of the runtime and actors (spdlog): warnings only
-// when quiet, debug when verbose.
+// Also sets the level of the one logger (runtime/log.h): warnings only when
+// quiet, debug when verbose, else info unless OLSGD_LOG_LEVEL chose one.
 Verbosity VerbosityOf(bool quiet, bool verbose) {
-  spdlog::set_level(quiet ? spdlog::level::warn
-                          : (verbose ? spdlog::level::debug : spdlog::level::info));
+  if (quiet || verbose || std::getenv("OLSGD_LOG_LEVEL") == nullptr) {
+    rt::SetLogLevel(quiet ? "warn" : (verbose ? "debug" : "info"));
+  }
   return quiet ? Verbosity::kQuiet : (verbose ? Verbosity::kVerbose : Verbosity::kNormal);
 }
 

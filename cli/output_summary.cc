@@ -14,7 +14,6 @@ nlohmann::json Number(double v) {
 
 }  // namespace
 
-
 nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::ExperimentSpec& spec,
                            const RunContext& context) {
   nlohmann::json workers = nlohmann::json::array();
@@ -25,7 +24,8 @@ nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::Experiment
                        {"wall_s", w.wall_s},
                        {"blocked_share", w.blocked_share},
                        {"bytes_out", w.bytes_out},
-                       {"bytes_in", w.bytes_in}});
+                       {"bytes_in", w.bytes_in},
+                       {"blas_threads", w.blas_threads}});
   }
   return {{"name", spec.name},
           {"algorithm", spec.algorithm.name},

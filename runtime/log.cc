@@ -8,8 +8,9 @@ namespace olsgd::rt {
 
 spdlog::logger& Log() {
   static std::shared_ptr<spdlog::logger> logger = [] {
-    auto l = spdlog::get("olsgd.rt");
-    if (!l) l = spdlog::stderr_color_mt("olsgd.rt");
+    auto l = spdlog::get("olsgd");
+    if (!l) l = spdlog::stderr_color_mt("olsgd");
+    spdlog::set_default_logger(l);
     l->set_level(spdlog::level::warn);
     if (const char* env = std::getenv("OLSGD_LOG_LEVEL")) {
       auto level = spdlog::level::from_str(env);

@@ -1,5 +1,7 @@
-// Logging through spdlog: one logger named "olsgd.rt", level from
-// RuntimeOptions::log_level or the OLSGD_LOG_LEVEL environment variable.
+// Logging through spdlog: one logger, "olsgd", for the runtime, the actors
+// and the CLI alike (it is also spdlog's default logger). Its level starts at
+// warn, or at the OLSGD_LOG_LEVEL environment variable; RuntimeOptions::
+// log_level and the CLI's -q / -v change it.
 #ifndef OLSGD_RUNTIME_LOG_H_
 #define OLSGD_RUNTIME_LOG_H_
 
@@ -10,7 +12,7 @@
 
 namespace olsgd::rt {
 
-// The runtime's logger (created on first use, stderr, thread-safe).
+// The logger (created on first use, stderr, thread-safe).
 spdlog::logger& Log();
 
 // "trace", "debug", "info", "warn", "error", "critical" or "off". Unknown

@@ -14,7 +14,6 @@
 #include <sstream>
 
 #include "actors/spec/spec_fingerprint.h"
-#include "actors/checkpoint/checkpoint_history.h"
 #include "runtime/msgpack_safe.h"
 
 namespace olsgd::actors {
@@ -41,15 +40,14 @@ std::string PackPart(const char* kind, const State& state, const std::vector<rt:
 }
 
 std::string PackHistory(const RunHistory& h) {
-  const HistoryMsg m = ToMsg(h);
   msgpack::sbuffer buf;
   msgpack::packer<msgpack::sbuffer> p(buf);
   p.pack_array(5);
   p.pack(std::string(kMagic));
   p.pack(std::string("history"));
   p.pack(kCheckpointFormatVersion);
-  p.pack(m.rounds);
-  p.pack(m.evals);
+  p.pack(h.rounds);
+  p.pack(h.evals);
   return std::string(buf.data(), buf.size());
 }
 
@@ -161,14 +159,14 @@ Part ReadPart(const std::string& path, const std::string& data, const std::strin
 
 RunHistory ReadHistory(const std::string& path, const std::string& data) {
   const msgpack::object_handle oh = UnpackPart(path, data, "history");
-  HistoryMsg m;
+  RunHistory h;
   try {
-    oh.get().via.array.ptr[3].convert(m.rounds);
-    oh.get().via.array.ptr[4].convert(m.evals);
+    oh.get().via.array.ptr[3].convert(h.rounds);
+    oh.get().via.array.ptr[4].convert(h.evals);
   } catch (const std::exception& e) {
     Fail(path, std::string("malformed history (") + e.what() + ")");
   }
-  return FromMsg(m);
+  return h;
 }
 
 std::string TrainerFile(int w) { return "trainer-" + std::to_string(w) + ".bin"; }

@@ -2,17 +2,10 @@
 
 #include <stdexcept>
 
+#include "actors/roles/delivery_checks.h"
 #include "actors/run/link_setup.h"
 
 namespace olsgd::actors {
-namespace {
-
-void Sent(const rt::Status& st, const std::string& what) {
-  if (!st.ok()) throw std::runtime_error("cannot reach " + what + ": " + st.error().ToString());
-}
-
-}  // namespace
-
 std::unique_ptr<CheckpointStore> MakeCheckpointStore(const ExperimentSpec& spec,
                                                      const std::string& dir) {
   if (spec.cluster.checkpoint_every_rounds <= 0) return nullptr;
@@ -23,7 +16,7 @@ void EnableReducerCheckpoints(const std::vector<rt::ActorHandle<ReducerActor>>& 
                               const rt::ActorHandle<CoordinatorActor>& coordinator,
                               int every_rounds, int64_t last_round) {
   for (size_t j = 0; j < reducers.size(); ++j) {
-    Sent(reducers[j].Tell(&ReducerActor::EnableCheckpoints, coordinator, every_rounds, last_round),
+    CheckSent(reducers[j].Tell(&ReducerActor::EnableCheckpoints, coordinator, every_rounds, last_round),
          ReducerName(static_cast<int>(j)));
   }
 }
@@ -39,11 +32,11 @@ void RestoreActors(const Checkpoint& ckpt,
                           std::to_string(reducers.size()));
   }
   for (size_t i = 0; i < trainers.size(); ++i) {
-    Sent(trainers[i].Tell(&TrainerActor::Restore, ckpt.trainers[i].state, ckpt.trainers[i].arrays),
+    CheckSent(trainers[i].Tell(&TrainerActor::Restore, ckpt.trainers[i].state, ckpt.trainers[i].arrays),
          TrainerName(static_cast<int>(i)));
   }
   for (size_t j = 0; j < reducers.size(); ++j) {
-    Sent(reducers[j].Tell(&ReducerActor::Restore, trainers, ckpt.reducers[j].state,
+    CheckSent(reducers[j].Tell(&ReducerActor::Restore, trainers, ckpt.reducers[j].state,
                           ckpt.reducers[j].arrays),
          ReducerName(static_cast<int>(j)));
   }

@@ -20,7 +20,7 @@ CheckpointStore::Pending& CheckpointStore::PendingFor(int64_t round) {
   if (pending_.size() >= kMaxPending && pending_.count(round) == 0) {
     if (!warned_incomplete_) {
       warned_incomplete_ = true;
-      spdlog::warn(
+      rt::Log().warn(
           "checkpoint of round {} will not complete: {} of its {} parts arrived (a lost "
           "worker's part never comes); incomplete checkpoints are dropped from now on",
           pending_.begin()->first, pending_.begin()->second.arrived,
@@ -48,7 +48,7 @@ std::optional<int64_t> CheckpointStore::AddTrainerPart(TrainerPart part) {
   std::lock_guard<std::mutex> lock(mu_);
   const int w = part.state.worker;
   if (w < 0 || w >= spec_.cluster.workers) {
-    spdlog::warn("checkpoint: part from unknown worker {} ignored", w);
+    rt::Log().warn("checkpoint: part from unknown worker {} ignored", w);
     return std::nullopt;
   }
   const int64_t round = part.state.round;
@@ -62,7 +62,7 @@ std::optional<int64_t> CheckpointStore::AddReducerPart(ReducerPart part) {
   std::lock_guard<std::mutex> lock(mu_);
   const int j = part.state.shard;
   if (j < 0 || j >= spec_.algorithm.reducer_shards) {
-    spdlog::warn("checkpoint: part from unknown reducer shard {} ignored", j);
+    rt::Log().warn("checkpoint: part from unknown reducer shard {} ignored", j);
     return std::nullopt;
   }
   const int64_t round = part.state.round;
@@ -79,7 +79,7 @@ int64_t CheckpointStore::LastRecordedRound(int64_t round) const {
 void CheckpointStore::Commit(int64_t round, RunHistory history) {
   std::lock_guard<std::mutex> lock(mu_);
   if (sealed_) {
-    spdlog::debug("checkpoint of round {} completed after the run ended; not kept", round);
+    rt::Log().debug("checkpoint of round {} completed after the run ended; not kept", round);
     return;
   }
   auto it = pending_.find(round);
@@ -95,7 +95,7 @@ void CheckpointStore::Commit(int64_t round, RunHistory history) {
     WriteLocked();
   } catch (const CheckpointError& e) {
     stats_.last_error = e.what();
-    spdlog::error("checkpoint of round {} not written: {}", round, e.what());
+    rt::Log().error("checkpoint of round {} not written: {}", round, e.what());
   }
 }
 

@@ -75,21 +75,7 @@ void CoordinatorActor::Wire(std::vector<rt::ActorHandle<TrainerActor>> trainers)
   trainers_ = std::move(trainers);
 }
 
-void CoordinatorActor::RoundDone(RoundReport r) {
-  RoundRecord rec;
-  rec.worker = r.worker;
-  rec.round = r.round;
-  rec.start_s = r.start_s;
-  rec.end_s = r.end_s;
-  rec.compute_s = r.compute_s;
-  rec.blocked_s = r.blocked_s;
-  rec.injected_delay_s = r.injected_delay_s;
-  rec.messages_out = r.messages_out;
-  rec.bytes_out = r.bytes_out;
-  rec.messages_in = r.messages_in;
-  rec.bytes_in = r.bytes_in;
-  collector_->OnRound(rec);
-}
+void CoordinatorActor::RoundDone(RoundRecord r) { collector_->OnRound(r); }
 
 void CoordinatorActor::Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor anchor) {
   const size_t m = static_cast<size_t>(spec_.cluster.workers);

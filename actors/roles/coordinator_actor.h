@@ -38,7 +38,7 @@ class CoordinatorActor : public rt::Actor {
   // The trainers, by worker index, to acknowledge evaluations to. Sent before
   // the trainers start, so it is the first message the coordinator handles.
   void Wire(std::vector<rt::ActorHandle<TrainerActor>> trainers);
-  void RoundDone(RoundReport report);
+  void RoundDone(RoundRecord report);
   void Snapshot(SnapshotInfo info, rt::Tensor model, rt::Tensor anchor);
   void Finished(FinishInfo info, rt::Tensor model);
   void Probe(ProbeInfo info, rt::Tensor values);

@@ -8,20 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "actors/run/run_records.h"
 #include "runtime/msgpack_safe.h"
 
 namespace olsgd::actors {
-
-// A trainer's timings and traffic for one round (see RoundRecord).
-struct RoundReport {
-  int worker = 0;
-  int64_t round = 0;
-  double start_s = 0, end_s = 0;
-  double compute_s = 0, blocked_s = 0, injected_delay_s = 0;
-  uint64_t messages_out = 0, bytes_out = 0, messages_in = 0, bytes_in = 0;
-  MSGPACK_DEFINE(worker, round, start_s, end_s, compute_s, blocked_s, injected_delay_s,
-                 messages_out, bytes_out, messages_in, bytes_in)
-};
 
 // What accompanies a trainer's model snapshot at an evaluation round.
 struct SnapshotInfo {
@@ -44,8 +34,9 @@ struct FinishInfo {
   int64_t rounds = 0;
   double wall_s = 0, compute_s = 0, blocked_s = 0;
   uint64_t bytes_out = 0, bytes_in = 0;
+  int blas_threads = 0;  // what openblas_get_num_threads() said in its process
   MSGPACK_DEFINE(worker, interrupted, iterations, rounds, wall_s, compute_s, blocked_s, bytes_out,
-                 bytes_in)
+                 bytes_in, blas_threads)
 };
 
 // Vectors recorded for tests that check the algorithms' math on real runs
@@ -80,7 +71,7 @@ struct TrainerState {
   std::string straggler_rng;   // the straggler model's generator, as text
   double since_origin_s = 0;   // when it was taken, on the run's clock
   double elapsed_s = 0;        // since this trainer started (its wall time)
-  RoundReport round_in_progress;
+  RoundRecord round_in_progress;
   double total_compute_s = 0, total_blocked_s = 0;
   uint64_t total_bytes_out = 0, total_bytes_in = 0;
   double loss_sum = 0;  // since the last evaluation

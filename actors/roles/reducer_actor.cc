@@ -125,15 +125,11 @@ void ReducerActor::SendResult(int64_t round, const rt::Tensor& result) {
 void ReducerActor::EnableCheckpoints(rt::ActorHandle<CoordinatorActor> coordinator,
                                      int every_rounds, int64_t last_round) {
   coordinator_ = std::move(coordinator);
-  checkpoint_every_ = every_rounds;
-  last_round_ = last_round;
+  checkpoints_ = CheckpointSchedule{every_rounds, last_round};
 }
 
 void ReducerActor::MaybeCheckpoint(int64_t round, const rt::Tensor& result) {
-  if (!coordinator_ || checkpoint_every_ <= 0 || round % checkpoint_every_ != 0 ||
-      round >= last_round_) {
-    return;
-  }
+  if (!coordinator_ || !checkpoints_.At(round)) return;
   const HalfState half = core_->Save();
   ReducerState st{shard_, round, half.first};
   std::vector<rt::Tensor> arrays(kReducerArrays);

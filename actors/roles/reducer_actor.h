@@ -13,6 +13,7 @@
 #include "actors/algorithms/algorithm.h"
 #include "actors/roles/messages.h"
 #include "actors/spec/experiment_spec.h"
+#include "actors/worker/run_plan.h"
 #include "actors/algorithms/slice_reducer.h"
 #include "runtime/runtime.h"
 
@@ -73,8 +74,7 @@ class ReducerActor : public rt::Actor {
   void MaybeCheckpoint(int64_t round, const rt::Tensor& result);
 
   std::optional<rt::ActorHandle<CoordinatorActor>> coordinator_;
-  int checkpoint_every_ = 0;
-  int64_t last_round_ = 0;
+  CheckpointSchedule checkpoints_;
   // The latest round reduced and its result. Contributions to rounds up to
   // it are leftovers that trainers re-sent to a replacement reducer.
   int64_t last_reduced_ = 0;

@@ -1,10 +1,13 @@
 #include "actors/roles/trainer_actor.h"
 
+#include <cblas.h>
+
 #include <algorithm>
 #include <stdexcept>
 #include <thread>
 
 #include "actors/roles/coordinator_actor.h"
+#include "actors/roles/delivery_checks.h"
 #include "actors/worker/dataset_cache.h"
 #include "actors/roles/reducer_actor.h"
 #include "actors/spec/spec_json.h"
@@ -13,13 +16,22 @@
 namespace olsgd::actors {
 namespace {
 
+// Every process that runs trainers (an `olsgd worker` too, not only the
+// head) runs OpenBLAS with the run's thread count, before any BLAS call.
+ExperimentSpec AppliedBlasThreads(ExperimentSpec spec) {
+  openblas_set_num_threads(std::max(spec.cluster.blas_threads, 1));
+  return spec;
+}
+
+// "the coordinator (trainer 3's snapshot)": what a failed report names.
+std::string CoordinatorWith(int worker, const char* what) {
+  return "the coordinator (trainer " + std::to_string(worker) + "'s " + what + ")";
+}
+
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
-void Check(const rt::Status& st, const std::string& what) {
-  if (!st.ok()) throw std::runtime_error(what + ": " + st.error().ToString());
-}
 
 }  // namespace
 
@@ -39,7 +51,7 @@ void TrainerActor::DefineMethods(rt::MethodTable<TrainerActor>& t) {
 }
 
 TrainerActor::TrainerActor(std::string spec_json, int worker)
-    : spec_(SpecFromJson(spec_json)),
+    : spec_(AppliedBlasThreads(SpecFromJson(spec_json))),
       worker_(worker),
       algorithm_(AlgorithmOf(spec_)),
       tau_(RoundSteps(spec_)),
@@ -102,7 +114,7 @@ void TrainerActor::Wire(std::vector<rt::ActorHandle<ReducerActor>> reducers,
 double TrainerActor::SinceOrigin(Clock::time_point t) const { return Seconds(t - origin_); }
 
 void TrainerActor::BeginRoundReport(int64_t round, Clock::time_point start) {
-  round_ = RoundReport{};
+  round_ = RoundRecord{};
   round_.worker = worker_;
   round_.round = round;
   round_.start_s = SinceOrigin(start);
@@ -111,7 +123,8 @@ void TrainerActor::BeginRoundReport(int64_t round, Clock::time_point start) {
 int64_t TrainerActor::RoundOfNextStep() const { return local_->step() / tau_ + 1; }
 
 void TrainerActor::ScheduleStep() {
-  Check(context().self<TrainerActor>().Tell(&TrainerActor::Step), "trainer self-step");
+  CheckSent(context().self<TrainerActor>().Tell(&TrainerActor::Step),
+            "trainer " + std::to_string(worker_) + " itself (its next step)");
 }
 
 void TrainerActor::Step() {
@@ -251,16 +264,18 @@ void TrainerActor::SendSlice(size_t shard, int64_t round, const rt::Tensor& c, f
   const rt::Status st =
       reducers_[shard].Tell(&ReducerActor::Contribute, round, worker_, std::move(t), lr);
   if (st.ok()) return;
-  const std::string what =
-      "trainer " + std::to_string(worker_) + ": contribution to reducer " + std::to_string(shard);
-  if (!keep_sent_) return Check(st, what);
+  const std::string what = "reducer " + std::to_string(shard) + " (trainer " +
+                           std::to_string(worker_) + "'s contribution)";
+  if (!keep_sent_) return CheckSent(st, what);
   if (st.error().code == rt::ErrorCode::kShutdown) return;  // this node is going down
   // on_failure: continue: the reducer's node may be lost; the head re-creates
   // the shard and this contribution is sent again (ReplaceReducer).
   if (!warned_unreachable_[shard]) {
     warned_unreachable_[shard] = true;
-    rt::Log().warn("{} of round {} not delivered ({}); kept until the shard is re-created", what,
-                   round, st.error().ToString());
+    rt::Log().warn(
+        "trainer {}: contribution to round {} not delivered to reducer {} ({}); kept until the "
+        "shard is re-created",
+        worker_, round, shard, st.error().ToString());
   }
 }
 
@@ -287,7 +302,7 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
   round_.end_s = SinceOrigin(now);
   total_compute_s_ += round_.compute_s;
   total_blocked_s_ += round_.blocked_s;
-  Check(coordinator_.Tell(&CoordinatorActor::RoundDone, round_), "trainer round report");
+  CheckSent(coordinator_.Tell(&CoordinatorActor::RoundDone, round_), CoordinatorWith(worker_, "round report"));
 
   if (plan_.IsEvalRound(round)) {
     SnapshotInfo info;
@@ -306,9 +321,9 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     if (worker_ == 0 && anchor != nullptr && algorithm_.traits.has_anchor) {
       anchor_tensor = rt::Tensor::CopyOf(*anchor);
     }
-    Check(coordinator_.Tell(&CoordinatorActor::Snapshot, info, rt::Tensor::CopyOf(local_->params()),
+    CheckSent(coordinator_.Tell(&CoordinatorActor::Snapshot, info, rt::Tensor::CopyOf(local_->params()),
                             std::move(anchor_tensor)),
-          "trainer snapshot");
+          CoordinatorWith(worker_, "snapshot"));
     const int64_t previous = last_eval_sent_;
     last_eval_sent_ = round;
     if (previous > last_eval_done_ && round < plan_.total_rounds) {
@@ -317,7 +332,7 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
       eval_wait_start_ = Clock::now();
       if (!warned_eval_wait_) {
         warned_eval_wait_ = true;
-        spdlog::warn(
+        rt::Log().warn(
             "trainer {}: evaluation cannot keep up with training; trainers wait for it "
             "(raise evaluation.every_rounds)",
             worker_);
@@ -366,8 +381,9 @@ void TrainerActor::Finish(bool interrupted) {
   info.blocked_s = total_blocked_s_ + round_.blocked_s;
   info.bytes_out = total_bytes_out_;
   info.bytes_in = total_bytes_in_;
-  Check(coordinator_.Tell(&CoordinatorActor::Finished, info, rt::Tensor::CopyOf(local_->params())),
-        "trainer finish report");
+  info.blas_threads = openblas_get_num_threads();
+  CheckSent(coordinator_.Tell(&CoordinatorActor::Finished, info, rt::Tensor::CopyOf(local_->params())),
+        CoordinatorWith(worker_, "final report"));
 }
 
 void TrainerActor::Stop() {
@@ -376,9 +392,9 @@ void TrainerActor::Stop() {
 
 void TrainerActor::Probe(int64_t round, const char* what, std::span<const float> v) {
   if (!record_vectors_) return;
-  Check(coordinator_.Tell(&CoordinatorActor::Probe, ProbeInfo{worker_, round, what},
+  CheckSent(coordinator_.Tell(&CoordinatorActor::Probe, ProbeInfo{worker_, round, what},
                           rt::Tensor::CopyOf(v)),
-        "trainer probe");
+        CoordinatorWith(worker_, "probe"));
 }
 
 }  // namespace olsgd::actors

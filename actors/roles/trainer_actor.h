@@ -179,7 +179,7 @@ class TrainerActor : public rt::Actor {
   // Clock origin: the run's start on this node's steady clock.
   Clock::time_point origin_;
   Clock::time_point start_time_;
-  RoundReport round_;  // the round in progress
+  RoundRecord round_;  // the round in progress
   double total_compute_s_ = 0, total_blocked_s_ = 0;
   uint64_t total_bytes_out_ = 0, total_bytes_in_ = 0;
   double loss_sum_ = 0;

@@ -10,9 +10,7 @@
 namespace olsgd::actors {
 
 void TrainerActor::MaybeCheckpoint(int64_t round) {
-  const int every = spec_.cluster.checkpoint_every_rounds;
-  // The last round needs no checkpoint: the run is complete right after it.
-  if (every <= 0 || round % every != 0 || round >= plan_.total_rounds) return;
+  if (!plan_.checkpoints.At(round)) return;
   auto [st, arrays] = CaptureState(round);
   const rt::Status sent =
       coordinator_.Tell(&CoordinatorActor::TrainerCheckpoint, st, std::move(arrays));

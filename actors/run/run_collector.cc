@@ -150,6 +150,7 @@ void RunCollector::FinishLocked() {
     w.blocked_share = f.wall_s > 0 ? f.blocked_s / f.wall_s : 0.0;
     w.bytes_out = f.bytes_out;
     w.bytes_in = f.bytes_in;
+    w.blas_threads = f.blas_threads;
     s.workers.push_back(w);
     blocked += f.blocked_s;
     wall += f.wall_s;

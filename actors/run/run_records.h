@@ -1,6 +1,7 @@
-// What a run reports while it trains and when it ends. The coordinator fills
-// these in; cli/ turns them into metrics.csv, rounds.csv, summary.json, plots
-// and the progress display. Times are seconds since the run started.
+// What a run reports while it trains and when it ends. Trainers send their
+// RoundRecords to the coordinator, which fills in the rest; checkpoints keep
+// them (msgpack); cli/ turns them into metrics.csv, rounds.csv, summary.json,
+// plots and the progress display. Times are seconds since the run started.
 #ifndef OLSGD_ACTORS_RUN_RUN_RECORDS_H_
 #define OLSGD_ACTORS_RUN_RUN_RECORDS_H_
 
@@ -9,6 +10,8 @@
 #include <limits>
 #include <string>
 #include <vector>
+
+#include "runtime/msgpack_safe.h"
 
 namespace olsgd::actors {
 
@@ -27,6 +30,8 @@ struct RoundRecord {
   uint64_t bytes_out = 0;
   uint64_t messages_in = 0;
   uint64_t bytes_in = 0;
+  MSGPACK_DEFINE(worker, round, start_s, end_s, compute_s, blocked_s, injected_delay_s,
+                 messages_out, bytes_out, messages_in, bytes_in)
 };
 
 // One worker's state at an evaluation.
@@ -35,6 +40,7 @@ struct WorkerEvalRow {
   double train_loss = kNoValue;  // mean loss of its local steps since the last evaluation
   double compute_s = 0;          // cumulative
   double blocked_s = 0;          // cumulative
+  MSGPACK_DEFINE(worker, train_loss, compute_s, blocked_s)
 };
 
 // One evaluation of the averaged model (and of the anchor, where there is one).
@@ -49,6 +55,8 @@ struct EvalRecord {
   double anchor_test_loss = kNoValue;  // NaN when the algorithm has no anchor
   double anchor_test_accuracy = kNoValue;
   std::vector<WorkerEvalRow> workers;
+  MSGPACK_DEFINE(wall_s, epoch, iteration, round, train_loss, test_loss, test_accuracy,
+                 anchor_test_loss, anchor_test_accuracy, workers)
 };
 
 struct WorkerSummary {
@@ -59,6 +67,7 @@ struct WorkerSummary {
   double blocked_share = 0;  // blocked_s / wall_s
   uint64_t bytes_out = 0;
   uint64_t bytes_in = 0;
+  int blas_threads = 0;  // OpenBLAS threads in force in the trainer's process
 };
 
 struct RunSummary {

@@ -42,6 +42,7 @@ RunPlan MakeRunPlan(const ExperimentSpec& spec, int64_t train_samples, size_t nu
         std::max<int64_t>(1, static_cast<int64_t>(std::llround(plan.steps_per_epoch / tau)));
   }
   plan.shard_slices = SplitEvenly(num_params, spec.algorithm.reducer_shards);
+  plan.checkpoints = {spec.cluster.checkpoint_every_rounds, plan.total_rounds};
   return plan;
 }
 

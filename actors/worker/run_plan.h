@@ -12,6 +12,14 @@
 
 namespace olsgd::actors {
 
+// The rounds a checkpoint is taken at: every `every` rounds, never the last
+// (the run is complete right after it).
+struct CheckpointSchedule {
+  int every = 0;  // 0 = none
+  int64_t total_rounds = 0;
+  bool At(int64_t round) const { return every > 0 && round % every == 0 && round < total_rounds; }
+};
+
 struct RunPlan {
   double steps_per_epoch = 0;  // local steps per worker per epoch
   int64_t total_steps = 0;     // per worker, a whole number of rounds
@@ -20,6 +28,7 @@ struct RunPlan {
   // [begin, end) of the parameter vector for each reducer shard.
   std::vector<std::pair<size_t, size_t>> shard_slices;
 
+  CheckpointSchedule checkpoints;
   bool IsEvalRound(int64_t round) const {
     return round % eval_every_rounds == 0 || round == total_rounds;
   }

@@ -25,8 +25,9 @@ using testing::SourcePath;
 using testing::SplitCsv;
 using testing::TempDir;
 
-pid_t Olsgd(const std::vector<std::string>& args, const std::string& log_prefix) {
-  return testing::StartProcess(OLSGD_BINARY, args, log_prefix + ".out", log_prefix + ".err");
+pid_t Olsgd(const std::vector<std::string>& args, const std::string& log_prefix,
+            const std::vector<std::string>& env = {}) {
+  return testing::StartProcess(OLSGD_BINARY, args, log_prefix + ".out", log_prefix + ".err", env);
 }
 
 // Polls `file` until a line starts with `prefix`; returns the rest of it ("" on timeout).
@@ -60,10 +61,11 @@ std::pair<pid_t, std::string> StartHead(const TempDir& dir, const std::string& c
   return {pid, addr};
 }
 
-pid_t StartWorker(const TempDir& dir, const std::string& head, const std::string& name) {
+pid_t StartWorker(const TempDir& dir, const std::string& head, const std::string& name,
+                  const std::vector<std::string>& env = {}) {
   return Olsgd({"worker", "--head", head, "--insecure", "--name", name, "--heartbeat", "0.2",
                 "--failure-timeout", "1.5"},
-               dir / name);
+               dir / name, env);
 }
 
 // test_loss and test_accuracy of every metrics.csv row, in order.
@@ -89,8 +91,10 @@ TEST(ClusterBinary, HeadAndTwoWorkerProcessesMatchTheEmbeddedRun) {
   auto [head, addr] =
       StartHead(dir, "config/tests/tiny_synthetic.yaml", {"cluster.wait_for_workers=2"});
   ASSERT_FALSE(addr.empty());
-  const pid_t w0 = StartWorker(dir, addr, "w0");
-  const pid_t w1 = StartWorker(dir, addr, "w1");
+  // Left alone, OpenBLAS would run 2 threads in every GEMM of these workers;
+  // they must apply the run's cluster.blas_threads (1) instead.
+  const pid_t w0 = StartWorker(dir, addr, "w0", {"OPENBLAS_NUM_THREADS=2"});
+  const pid_t w1 = StartWorker(dir, addr, "w1", {"OPENBLAS_NUM_THREADS=2"});
   EXPECT_EQ(testing::WaitProcess(head, 300s), 0) << ReadFile(dir / "head.err");
   EXPECT_EQ(testing::WaitProcess(w0, 60s), 0) << ReadFile(dir / "w0.err");
   EXPECT_EQ(testing::WaitProcess(w1, 60s), 0) << ReadFile(dir / "w1.err");
@@ -106,6 +110,7 @@ TEST(ClusterBinary, HeadAndTwoWorkerProcessesMatchTheEmbeddedRun) {
   const auto summary = nlohmann::json::parse(ReadFile(dir / "run/summary.json"));
   EXPECT_EQ(summary["status"], "completed");
   EXPECT_EQ(summary["workers"].size(), 2u);
+  for (const auto& w : summary["workers"]) EXPECT_EQ(w["blas_threads"], 1) << w.dump();
   // The head's trace.json has the workers' trainers too, each under its node's pid.
   const auto trace = nlohmann::json::parse(ReadFile(dir / "run/trace.json"));
   std::map<std::pair<int, int>, std::string> threads;

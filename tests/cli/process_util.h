@@ -10,10 +10,12 @@
 
 namespace olsgd::cli::testing {
 
-// Starts `binary args...` with stdout and stderr into files; returns its pid
-// (-1 and a test failure if it cannot start).
-pid_t StartProcess(const std::string& binary, const std::vector<std::string>& args, const std::string& out,
-                   const std::string& err);
+// Starts `binary args...` with stdout and stderr into files, and this
+// process's environment with `extra_env` ("NAME=value", taking precedence)
+// added; returns its pid (-1 and a test failure if it cannot start).
+pid_t StartProcess(const std::string& binary, const std::vector<std::string>& args,
+                   const std::string& out, const std::string& err,
+                   const std::vector<std::string>& extra_env = {});
 
 // Waits up to `limit` for `pid`: its exit code, or 128 + signal. Kills it and
 // fails the test (returning -1) if it is late.
