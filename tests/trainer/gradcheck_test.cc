@@ -17,6 +17,7 @@
 #include "trainer/elementwise.h"
 #include "trainer/linear.h"
 #include "trainer/loss.h"
+#include "trainer/maxpool2d.h"
 #include "trainer/model.h"
 #include "trainer/rng.h"
 
