@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "trainer/conv2d.h"
+#include "trainer/conv2d_onednn.h"
 #include "trainer/elementwise.h"
 #include "trainer/linear.h"
 #include "trainer/loss.h"
@@ -200,12 +201,17 @@ std::unique_ptr<Model> BuildModel(const ModelConfig& config, const Dataset& shap
         config.kernel <= 0 || config.kernel % 2 == 0) {
       throw std::invalid_argument("BuildModel: cnn channels/fc_width > 0 and an odd kernel needed");
     }
-    if (config.conv != "gemm") {
-      throw std::invalid_argument("BuildModel: unknown conv '" + config.conv + "' (expected gemm)");
+    if (config.conv != "onednn" && config.conv != "gemm") {
+      throw std::invalid_argument("BuildModel: unknown conv '" + config.conv +
+                                  "' (expected onednn or gemm)");
     }
     const int pad = config.kernel / 2;
     for (int channels : {config.conv1_channels, config.conv2_channels}) {
-      add(std::make_unique<Conv2d>(model->output_shape(), channels, config.kernel, pad));
+      if (config.conv == "onednn") {
+        add(std::make_unique<OneDnnConv2d>(model->output_shape(), channels, config.kernel, pad));
+      } else {
+        add(std::make_unique<Conv2d>(model->output_shape(), channels, config.kernel, pad));
+      }
       add(std::make_unique<Relu>(model->output_shape()));
       add(std::make_unique<MaxPool2d>(model->output_shape(), 2));
     }

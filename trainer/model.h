@@ -21,7 +21,7 @@ struct ModelConfig {
   int kernel = 5;
   // cnn: how convolutions are computed: "onednn" (oneDNN's kernels) or "gemm"
   // (im2col + OpenBLAS). Same model and math; the bits differ.
-  std::string conv = "gemm";
+  std::string conv = "onednn";
 };
 
 // Test loss and accuracy over a whole dataset.

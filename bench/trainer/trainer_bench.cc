@@ -93,7 +93,7 @@ std::string Throughputs(const std::string& models, const Dataset& train, int rou
   };
   if (models.find("mlp") != std::string::npos) run({.name = "mlp", .hidden = {256, 128}}, 300);
   if (models.find("cnn") != std::string::npos) {
-    for (const char* conv : {"gemm"}) run({.name = "cnn", .conv = conv}, 30);
+    for (const char* conv : {"onednn", "gemm"}) run({.name = "cnn", .conv = conv}, 30);
   }
   return out;
 }
