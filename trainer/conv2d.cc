@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "trainer/gemm.h"
+#include "trainer/simd.h"
 
 namespace olsgd::train {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 // The sum of x[0..n) in float, with 16 running partial sums combined in a
 // fixed order: deterministic, and vectorisable where a single running sum
 // would be one dependent add per element.
-float Sum(const float* x, int64_t n) {
+OLSGD_SIMD_CLONES float Sum(const float* x, int64_t n) {
   constexpr int kLanes = 16;
   float acc[kLanes] = {};
   int64_t i = 0;
@@ -24,6 +25,23 @@ float Sum(const float* x, int64_t n) {
     for (int l = 0; l < width; ++l) acc[l] += acc[l + width];
   }
   return acc[0];
+}
+
+// dst[y * cols + x] = src[y * stride + x]: a rows x cols block out of a wider
+// image into a dense one.
+OLSGD_SIMD_CLONES void CopyBlock(float* __restrict dst, const float* __restrict src, int rows,
+                                 int cols, int stride) {
+  for (int y = 0; y < rows; ++y) {
+    for (int x = 0; x < cols; ++x) dst[y * cols + x] = src[y * stride + x];
+  }
+}
+
+// The adjoint: dst[y * stride + x] += src[y * cols + x].
+OLSGD_SIMD_CLONES void AddBlock(float* __restrict dst, const float* __restrict src, int rows,
+                                int cols, int stride) {
+  for (int y = 0; y < rows; ++y) {
+    for (int x = 0; x < cols; ++x) dst[y * stride + x] += src[y * cols + x];
+  }
 }
 
 }  // namespace
@@ -68,15 +86,11 @@ void Conv2d::Im2Col(const float* img) {
                   img + (int64_t{c} * in_.h + y) * in_.w, sizeof(float) * in_.w);
     }
   }
-  const int ow = out_.w;
   for (int c = 0; c < in_.c; ++c) {
     for (int i = 0; i < k_; ++i) {
       for (int j = 0; j < k_; ++j) {
-        float* __restrict row = col_.data() + ((c * k_ + i) * k_ + j) * pixels_;
-        const float* __restrict src = padded_.data() + (int64_t{c} * ph_ + i) * pw_ + j;
-        for (int y = 0; y < out_.h; ++y) {
-          for (int x = 0; x < ow; ++x) row[y * ow + x] = src[y * pw_ + x];
-        }
+        CopyBlock(col_.data() + ((c * k_ + i) * k_ + j) * pixels_,
+                  padded_.data() + (int64_t{c} * ph_ + i) * pw_ + j, out_.h, out_.w, pw_);
       }
     }
   }
@@ -87,15 +101,11 @@ void Conv2d::Im2Col(const float* img) {
 // contributions in (c, i, j) order.
 void Conv2d::Col2Im(float* dimg) {
   std::fill(dpadded_.begin(), dpadded_.end(), 0.0f);
-  const int ow = out_.w;
   for (int c = 0; c < in_.c; ++c) {
     for (int i = 0; i < k_; ++i) {
       for (int j = 0; j < k_; ++j) {
-        const float* __restrict row = dcol_.data() + ((c * k_ + i) * k_ + j) * pixels_;
-        float* __restrict dst = dpadded_.data() + (int64_t{c} * ph_ + i) * pw_ + j;
-        for (int y = 0; y < out_.h; ++y) {
-          for (int x = 0; x < ow; ++x) dst[y * pw_ + x] += row[y * ow + x];
-        }
+        AddBlock(dpadded_.data() + (int64_t{c} * ph_ + i) * pw_ + j,
+                 dcol_.data() + ((c * k_ + i) * k_ + j) * pixels_, out_.h, out_.w, pw_);
       }
     }
   }

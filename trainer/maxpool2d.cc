@@ -4,6 +4,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "trainer/simd.h"
+
 namespace olsgd::train {
 namespace {
 
@@ -35,7 +37,8 @@ void PoolPlane(const float* src, Shape in_s, Shape out_s, int k, float* out, int
 // PoolPlane for k = 2, the CNN's case: the window is four named values and
 // the comparisons are selects, which GCC vectorises across x (the branches of
 // the general loop mispredict on about every other window).
-void PoolPlane2(const float* src, Shape in_s, Shape out_s, float* out, int32_t* argmax) {
+OLSGD_SIMD_CLONES void PoolPlane2(const float* src, Shape in_s, Shape out_s, float* out,
+                                  int32_t* argmax) {
   const int iw = in_s.w;
   for (int y = 0; y < out_s.h; ++y) {
     const float* __restrict r0 = src + 2 * y * iw;
