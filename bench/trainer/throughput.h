@@ -14,7 +14,7 @@ namespace olsgd::train::bench {
 struct ThroughputOptions {
   int batch = 64;
   int steps = 100;  // per round
-  int rounds = 7;
+  int rounds = 15;
   int sgemm_size = 1024;  // the large sgemm is n x n x n
 };
 
@@ -25,11 +25,13 @@ struct Throughput {
   size_t params = 0;
   int batch = 0, steps = 0, rounds = 0, gemms_per_step = 0;
   double step_s = 0, gemm_s = 0, step_over_gemm = 0;
-  double gemm_flop_per_step = 0;     // of the recorded OpenBLAS calls
+  double step_over_gemm_min = 0, step_over_gemm_max = 0;  // over the rounds
+  double gemm_flop_per_step = 0;                          // of the recorded OpenBLAS calls
   double flop_per_sample = 0;        // all matrix products, from the layer shapes
   double sgemm_gflops = 0;           // the large sgemm's rate, measured in the same rounds
   double achieved_over_allowed = 0;  // samples/s / (sgemm rate / flop_per_sample)
-  double allocs_per_step = 0;        // operator new calls per steady-state step
+  double achieved_over_allowed_min = 0, achieved_over_allowed_max = 0;
+  double allocs_per_step = 0;  // operator new calls per steady-state step
 };
 
 Throughput MeasureThroughput(const ModelConfig& config, const Dataset& train,
