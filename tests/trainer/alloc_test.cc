@@ -1,37 +1,19 @@
 // A training step allocates nothing once warmed up: every buffer the model,
 // its layers, the sampler and the optimiser need is sized on the first step.
 // This binary replaces the global operator new to count calls (the C++
-// containers allocate through it).
+// containers allocate through it; new_counter.cc).
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "tests/trainer/new_counter.h"
 #include "trainer/batch_sampler.h"
 #include "trainer/model.h"
 #include "trainer/partition.h"
 #include "trainer/sgd.h"
 
-namespace {
-std::atomic<long> new_calls{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-  new_calls.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-
 namespace olsgd::train {
 namespace {
 
-// operator new calls during `steps` training steps after `warmup` of them.
+// operator new calls during `steps` training steps that follow three warm-up steps.
 long NewCallsPerSteadySteps(const ModelConfig& config, int steps) {
   const SyntheticOptions o{
       .train_samples = 300, .test_samples = 10, .channels = 1, .height = 12, .width = 12};
@@ -46,9 +28,9 @@ long NewCallsPerSteadySteps(const ModelConfig& config, int steps) {
     sgd.Step(model->params(), model->grads(), {.lr = 0.01f, .momentum = 0.9f, .nesterov = true});
   };
   for (int i = 0; i < 3; ++i) step();
-  const long before = new_calls.load();
+  const long before = testing_support::NewCalls();
   for (int i = 0; i < steps; ++i) step();
-  return new_calls.load() - before;
+  return testing_support::NewCalls() - before;
 }
 
 TEST(AllocTest, MlpStepsAllocateNothing) {
