@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libopenblas-dev libspdlog-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev libcli11-dev libbenchmark-dev
-  nlohmann-json3-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist iproute2
+  nlohmann-json3-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist iproute2 libdnnl-dev
 )
 # Extra tools for .ci/run (sanitizer runtimes, clang for the fuzz target).
 if [[ "${1:-}" == "--ci" ]]; then

@@ -6,55 +6,53 @@
 
 namespace olsgd::train {
 
-// 2-D convolution, stride 1, zero padding `pad`, W [out_c, in_c, k, k], b [out_c].
-// Computed as im2col + one sgemm per chunk of samples: the chunk's patches are
-// laid side by side in a [in_c*k*k, chunk*oh*ow] matrix, so each GEMM is large.
-class Conv2d : public Layer {
+// What every 2-D convolution layer shares: stride 1, zero padding `pad`,
+// W [out_c, in_c, k, k] (PyTorch layout) then b [out_c] in the parameter
+// buffer, PyTorch-default init. Backends differ only in how they compute.
+class Conv2dBase : public Layer {
  public:
-  Conv2d(Shape in, int out_channels, int kernel, int pad);
-  const char* name() const override { return "conv2d"; }
+  Conv2dBase(Shape in, int out_channels, int kernel, int pad);
   Shape output_shape() const override { return out_; }
   size_t num_params() const override { return size_t(out_.c) * patch_ + out_.c; }
+  int64_t flops_per_sample() const override { return 2 * out_.c * patch_ * pixels_; }
   void Bind(float* params, float* grads) override;
   void Init(Rng* rng) override;
-  // Training mode keeps the whole batch's patches from Forward for Backward.
-  void SetTraining(bool training) override { training_ = training; }
-  void Forward(const float* in, float* out, int batch) override;
-  void Backward(const float* in, const float* out, const float* dout, float* din,
-                int batch) override;
 
- private:
-  // Writes the patches of `count` samples starting at `in` into `col`.
-  void Im2Col(const float* in, int count, float* col);
-  // Adds the patch gradients in dcol_ back onto `count` input images at `din`.
-  void Col2Im(float* din, int count);
-  int ChunkSize(int batch) const;
-
+ protected:
   Shape in_, out_;
   int k_, pad_;
   int64_t patch_;   // in_c * k * k
   int64_t pixels_;  // oh * ow
   float *w_ = nullptr, *b_ = nullptr, *dw_ = nullptr, *db_ = nullptr;
-  std::vector<float> col_, dcol_, tmp_;  // scratch, grown on demand
-  bool training_ = false;
-  const float* cols_of_ = nullptr;  // the input whose patches col_ holds (training)
-  int cols_batch_ = -1;
 };
 
-// Max pooling with a k x k window and stride k (a trailing partial window is
-// dropped, like PyTorch's default). Ties go to the first maximum.
-class MaxPool2d : public Layer {
+// Convolution as im2col + OpenBLAS, one sample at a time. For one sample the
+// patches form a [in_c*k*k, oh*ow] matrix and Y = W * patches is already that
+// sample's NCHW output, so no layout copies are needed either way, and the
+// patch matrix (313 KB for the CNN's second layer) stays in L2 between the
+// im2col that writes it and the GEMM that reads it. Backward rebuilds each
+// sample's patches rather than keeping the whole batch's from Forward: from
+// cache that is cheaper than the 20 MB round trip to memory.
+class Conv2d : public Conv2dBase {
  public:
-  MaxPool2d(Shape in, int kernel);
-  const char* name() const override { return "maxpool2d"; }
-  Shape output_shape() const override { return out_; }
+  Conv2d(Shape in, int out_channels, int kernel, int pad);
+  const char* name() const override { return "conv2d"; }
   void Forward(const float* in, float* out, int batch) override;
   void Backward(const float* in, const float* out, const float* dout, float* din,
                 int batch) override;
 
  private:
-  Shape in_, out_;
-  int k_;
+  // Writes one sample's patches into col_, via the zero-padded copy padded_.
+  void Im2Col(const float* img);
+  // Adds the patch gradients in dcol_ back onto one image's gradient `dimg`
+  // (overwritten), via dpadded_.
+  void Col2Im(float* dimg);
+
+  int ph_, pw_;  // padded input height and width
+  // Scratch, sized once: one sample's patches and their gradient; a
+  // zero-padded image whose border is zeroed only when it is allocated; and
+  // a padded image gradient.
+  std::vector<float> col_, dcol_, padded_, dpadded_;
 };
 
 }  // namespace olsgd::train

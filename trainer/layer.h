@@ -29,6 +29,15 @@ class Layer {
   virtual Shape output_shape() const = 0;
   // How many floats of the parameter buffer this layer owns.
   virtual size_t num_params() const { return 0; }
+  // FLOPs (2 per multiply-add) of one sample's forward pass in the layer's
+  // matrix products; 0 for layers without any. Its weight gradient costs the
+  // same again, and so does its input gradient. The bench counts a model's
+  // work per sample from these.
+  virtual int64_t flops_per_sample() const { return 0; }
+  // True for a layer whose output is its input's bytes unchanged (Flatten).
+  // The model then hands the input buffer on instead of calling Forward and
+  // Backward, which would only copy it.
+  virtual bool is_reshape() const { return false; }
   // Points the layer at its slices of the parameter and gradient buffers
   // (num_params() floats each).
   virtual void Bind(float* /*params*/, float* /*grads*/) {}

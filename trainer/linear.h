@@ -12,6 +12,7 @@ class Linear : public Layer {
   const char* name() const override { return "linear"; }
   Shape output_shape() const override { return {out_, 1, 1}; }
   size_t num_params() const override { return size_t(out_) * in_ + out_; }
+  int64_t flops_per_sample() const override { return 2 * int64_t{in_} * out_; }
   void Bind(float* params, float* grads) override;
   void Init(Rng* rng) override;
   void Forward(const float* in, float* out, int batch) override;

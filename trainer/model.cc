@@ -5,9 +5,11 @@
 #include <stdexcept>
 
 #include "trainer/conv2d.h"
+#include "trainer/conv2d_onednn.h"
 #include "trainer/elementwise.h"
 #include "trainer/linear.h"
 #include "trainer/loss.h"
+#include "trainer/maxpool2d.h"
 
 namespace olsgd::train {
 
@@ -44,6 +46,8 @@ void Model::Finalize(uint64_t seed) {
   }
   acts_.resize(layers_.size());
   dacts_.resize(layers_.size());
+  outs_.resize(layers_.size());
+  douts_.resize(layers_.size());
   finalized_ = true;
 }
 
@@ -52,13 +56,16 @@ void Model::SetParams(std::span<const float> p) {
   std::memcpy(params_.data(), p.data(), sizeof(float) * p.size());
 }
 
+// A reshape layer needs no buffers of its own (Wire), except the gradient of a
+// model that is nothing but one: the loss writes there.
 void Model::Reserve(int batch, bool with_grads) {
   const bool grow_acts = batch > reserved_batch_;
   const bool grow_grads = with_grads && batch > reserved_grad_batch_;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const size_t n = size_t(batch) * layers_[i]->output_shape().size();
-    if (grow_acts) acts_[i].resize(n);
-    if (grow_grads) dacts_[i].resize(n);
+    const bool reshape = layers_[i]->is_reshape();
+    if (grow_acts && !reshape) acts_[i].resize(n);
+    if (grow_grads && (!reshape || layers_.size() == 1)) dacts_[i].resize(n);
   }
   if (grow_acts) reserved_batch_ = batch;
   if (grow_grads) reserved_grad_batch_ = batch;
@@ -70,13 +77,24 @@ void Model::SetTraining(bool training) {
   training_ = training;
 }
 
+void Model::Wire(const float* images) {
+  const float* in = images;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    const bool reshape = layers_[i]->is_reshape();
+    outs_[i] = reshape ? in : acts_[i].data();
+    douts_[i] = reshape && i > 0 ? douts_[i - 1] : dacts_[i].data();
+    in = outs_[i];
+  }
+}
+
 double Model::Forward(const float* images, const int32_t* labels, int n, int64_t* correct) {
   SetTraining(false);
   Reserve(n, /*with_grads=*/false);
+  Wire(images);
   const float* in = images;
   for (size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->Forward(in, acts_[i].data(), n);
-    in = acts_[i].data();
+    if (!layers_[i]->is_reshape()) layers_[i]->Forward(in, acts_[i].data(), n);
+    in = outs_[i];
   }
   int64_t hits = 0;
   const double loss = SoftmaxCrossEntropy(in, labels, n, classes_, nullptr, &hits);
@@ -88,23 +106,38 @@ double Model::Forward(const float* images, const int32_t* labels, int n, int64_t
 // maps dacts_[i] to dacts_[i-1] (its input's gradient) and its own parameter
 // gradients. Nothing before the first layer with parameters needs a gradient,
 // so the backward pass stops there (for the MLP this saves the largest GEMM).
+// Reshape layers are skipped both ways: their output and its gradient are the
+// buffers of the layer before them (Wire).
 float Model::ForwardBackward(const Batch& batch) {
   const int n = batch.size;
   SetTraining(true);
   Reserve(n, /*with_grads=*/true);
+  Wire(batch.images.data());
   const float* in = batch.images.data();
   for (size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i]->Forward(in, acts_[i].data(), n);
-    in = acts_[i].data();
+    if (!layers_[i]->is_reshape()) layers_[i]->Forward(in, acts_[i].data(), n);
+    in = outs_[i];
   }
   const double loss =
-      SoftmaxCrossEntropy(in, batch.labels.data(), n, classes_, dacts_.back().data(), nullptr);
+      SoftmaxCrossEntropy(in, batch.labels.data(), n, classes_, douts_.back(), nullptr);
   for (int i = static_cast<int>(layers_.size()) - 1; i >= first_trainable_; --i) {
-    const float* layer_in = i == 0 ? batch.images.data() : acts_[i - 1].data();
-    float* din = i == first_trainable_ ? nullptr : dacts_[i - 1].data();
-    layers_[i]->Backward(layer_in, acts_[i].data(), dacts_[i].data(), din, n);
+    if (layers_[i]->is_reshape()) continue;
+    const float* layer_in = i == 0 ? batch.images.data() : outs_[i - 1];
+    float* din = i == first_trainable_ ? nullptr : douts_[i - 1];
+    layers_[i]->Backward(layer_in, outs_[i], douts_[i], din, n);
   }
   return static_cast<float>(loss);
+}
+
+int64_t Model::TrainingFlopsPerSample() const {
+  int64_t total = 0;
+  for (int i = 0; i < num_layers(); ++i) {
+    const int64_t f = layers_[i]->flops_per_sample();
+    total += f;                                                             // forward
+    if (i >= first_trainable_ && layers_[i]->num_params() > 0) total += f;  // dL/dW
+    if (i > first_trainable_) total += f;                                   // dL/dX
+  }
+  return total;
 }
 
 EvalResult Model::Evaluate(const Dataset& data, int batch_size) {
@@ -168,9 +201,17 @@ std::unique_ptr<Model> BuildModel(const ModelConfig& config, const Dataset& shap
         config.kernel <= 0 || config.kernel % 2 == 0) {
       throw std::invalid_argument("BuildModel: cnn channels/fc_width > 0 and an odd kernel needed");
     }
+    if (config.conv != "onednn" && config.conv != "gemm") {
+      throw std::invalid_argument("BuildModel: unknown conv '" + config.conv +
+                                  "' (expected onednn or gemm)");
+    }
     const int pad = config.kernel / 2;
     for (int channels : {config.conv1_channels, config.conv2_channels}) {
-      add(std::make_unique<Conv2d>(model->output_shape(), channels, config.kernel, pad));
+      if (config.conv == "onednn") {
+        add(std::make_unique<OneDnnConv2d>(model->output_shape(), channels, config.kernel, pad));
+      } else {
+        add(std::make_unique<Conv2d>(model->output_shape(), channels, config.kernel, pad));
+      }
       add(std::make_unique<Relu>(model->output_shape()));
       add(std::make_unique<MaxPool2d>(model->output_shape(), 2));
     }

@@ -19,6 +19,9 @@ struct ModelConfig {
   int conv2_channels = 32;               //      then fc(fc_width)-relu-fc(classes)
   int fc_width = 128;
   int kernel = 5;
+  // cnn: how convolutions are computed: "onednn" (oneDNN's kernels) or "gemm"
+  // (im2col + OpenBLAS). Same model and math; the bits differ.
+  std::string conv = "onednn";
 };
 
 // Test loss and accuracy over a whole dataset.
@@ -68,6 +71,11 @@ class Model {
   // left unchanged.
   EvalResult EvaluateParams(std::span<const float> p, const Dataset& data, int batch_size);
 
+  // FLOPs per sample of one ForwardBackward's matrix products: every layer's
+  // forward, its weight gradient, and its input gradient where the backward
+  // pass computes one (not below the first layer with parameters).
+  int64_t TrainingFlopsPerSample() const;
+
   int num_layers() const { return static_cast<int>(layers_.size()); }
   const Layer& layer(int i) const { return *layers_[i]; }
   // A one-line description, e.g. "mlp: flatten 784 > linear 256 > ... (203530 params)".
@@ -80,6 +88,10 @@ class Model {
   void Reserve(int batch, bool with_grads);
   // Puts every layer in training mode (ForwardBackward) or not (Forward).
   void SetTraining(bool training);
+  // Points outs_ at each layer's output for input `images`, and douts_ at
+  // each output's gradient: a layer's own buffer, or for a reshape layer the
+  // one it reshapes.
+  void Wire(const float* images);
 
   Shape input_;
   int classes_;
@@ -88,6 +100,8 @@ class Model {
   std::vector<float> params_, grads_, scratch_;
   std::vector<std::vector<float>> acts_;   // acts_[i] = output of layer i
   std::vector<std::vector<float>> dacts_;  // dacts_[i] = dL/d(output of layer i)
+  std::vector<const float*> outs_;         // see Wire()
+  std::vector<float*> douts_;
   int reserved_batch_ = 0, reserved_grad_batch_ = 0;
   int first_trainable_ = 0;  // index of the first layer with parameters
   bool training_ = false;

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "trainer/batch_sampler.h"
+#include "trainer/elementwise.h"
 #include "trainer/partition.h"
 #include "trainer/sgd.h"
 
@@ -167,6 +168,22 @@ TEST(ModelTest, EvaluateParamsUsesGivenParamsAndRestoresOwn) {
   EXPECT_GT(direct.accuracy, 0.9);
   EXPECT_TRUE(std::equal(before.begin(), before.end(), fresh->params().begin()));
   EXPECT_LT(fresh->Evaluate(test, 64).accuracy, 0.5);  // its own untrained params
+}
+
+TEST(ModelTest, FlattenPassesItsInputThrough) {
+  // Flatten is a reshape: the model hands buffers on instead of copying. A
+  // model that is a Flatten alone still gives the loss and dL/dlogits.
+  Model m({1, 2, 2}, 4);
+  m.Add(std::make_unique<Flatten>(Shape{1, 2, 2}));
+  m.Finalize(1);
+  Batch b;
+  b.size = 2;
+  b.images = {0, 0, 0, 0, 1, 2, 3, 4};
+  b.labels = {0, 3};
+  const float loss = m.ForwardBackward(b);
+  const double row2 = std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0) + std::exp(4.0)) - 4;
+  EXPECT_NEAR(loss, (std::log(4.0) + row2) / 2, 1e-6);
+  EXPECT_EQ(m.num_params(), 0u);
 }
 
 TEST(ModelTest, GradientsAreViewsOfOneBuffer) {

@@ -1,0 +1,17 @@
+#pragma once
+
+// OLSGD_SIMD_CLONES compiles a function for AVX2 as well as for the baseline
+// x86-64 ISA (SSE2), and the loader picks the AVX2 one where the CPU has it
+// (GCC/Clang function multiversioning). Meant for the trainer's elementwise
+// loops, which at 4 floats per instruction are bound by instruction issue
+// rather than memory: the SGD step over 235k parameters takes ~58 us with
+// SSE2 and ~41 us with AVX2 on the bench machine.
+//
+// Results stay bit-identical between the two: the loops it is used on do the
+// same IEEE operations per element in either width (no sums are reassociated,
+// and AVX2 alone does not enable FMA, so nothing is contracted).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define OLSGD_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define OLSGD_SIMD_CLONES
+#endif
