@@ -220,6 +220,12 @@ LoadedConfig LoadConfigText(const std::string& yaml, const std::string& label,
   return loaded;
 }
 
+LoadedConfig ReadConfigText(const std::string& yaml, const std::string& label) {
+  LoadedConfig loaded{actors::ExperimentSpec{}, SourceMap(label)};
+  Loader(label, {}, loaded.sources).Load(ParseYaml(yaml, label), loaded.spec);
+  return loaded;
+}
+
 LoadedConfig LoadConfigFile(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path);
   if (!in) throw ConfigError(path, "cannot read the config file");

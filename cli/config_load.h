@@ -43,6 +43,9 @@ LoadedConfig LoadConfigFile(const std::string& path, const std::vector<std::stri
 // The same for YAML text; `label` names it in errors.
 LoadedConfig LoadConfigText(const std::string& yaml, const std::string& label,
                             const std::vector<std::string>& overrides);
+// Parses and converts YAML text with strict types and no unknown keys, but
+// does not validate values (ranges, combinations). Throws ConfigError.
+LoadedConfig ReadConfigText(const std::string& yaml, const std::string& label);
 
 }  // namespace olsgd::cli
 

@@ -27,6 +27,7 @@ enum class OnFailure { kAbort, kContinue };
 enum class DatasetKind { kFashionMnist, kCifar10, kSynthetic };
 enum class PartitionKind { kIid, kDirichlet, kLabelSorted };
 enum class ModelKind { kMlp, kCnn };
+enum class ConvKind { kOnednn, kGemm };
 enum class DelayKind { kNone, kUniform, kNormal, kExponential, kPareto };
 enum class PauseKind { kNone, kExponential, kPareto, kBernoulli };
 
@@ -58,6 +59,11 @@ template <>
 struct EnumNames<ModelKind> {
   static constexpr std::array kNames = {EnumName<ModelKind>{ModelKind::kMlp, "mlp"},
                                         EnumName<ModelKind>{ModelKind::kCnn, "cnn"}};
+};
+template <>
+struct EnumNames<ConvKind> {
+  static constexpr std::array kNames = {EnumName<ConvKind>{ConvKind::kOnednn, "onednn"},
+                                        EnumName<ConvKind>{ConvKind::kGemm, "gemm"}};
 };
 template <>
 struct EnumNames<DelayKind> {
@@ -147,7 +153,11 @@ struct EnumNames<PauseKind> {
   X(std::vector<int>, conv_channels, (std::vector<int>{16, 32}),                                   \
     Doc("cnn: output channels of its two conv layers (exactly 2)").AtLeast(1).Fingerprint())       \
   X(int, fc_hidden, 128, Doc("cnn: width of the hidden fully connected layer").AtLeast(1)          \
-                             .Fingerprint())
+                             .Fingerprint())                                                       \
+  X(ConvKind, conv, ConvKind::kOnednn,                                                             \
+    Doc("cnn: how convolutions are computed, oneDNN's kernels or im2col + OpenBLAS (docs/"        \
+        "TRAINER.md); the two differ in the last bits")                                            \
+        .Fingerprint())
 
 #define OLSGD_TRAINING_FIELDS(X)                                                                   \
   X(double, epochs, 1.0,                                                                           \

@@ -14,6 +14,7 @@ train::ModelConfig ToModelConfig(const ModelSpec& model) {
     c.conv2_channels = model.conv_channels[1];
   }
   c.fc_width = model.fc_hidden;
+  c.conv = NameOf(model.conv);
   return c;
 }
 
