@@ -5,15 +5,6 @@
 
 namespace olsgd::rt {
 
-std::optional<JitterDist::Kind> JitterDist::ParseKind(std::string_view name) {
-  if (name == "none") return Kind::kNone;
-  if (name == "uniform") return Kind::kUniform;
-  if (name == "normal") return Kind::kNormal;
-  if (name == "exponential") return Kind::kExponential;
-  if (name == "pareto") return Kind::kPareto;
-  return std::nullopt;
-}
-
 namespace detail {
 
 uint64_t JitterSampler::Next() {  // splitmix64

@@ -44,8 +44,6 @@ struct JitterDist {
   static JitterDist Pareto(std::chrono::nanoseconds scale, double shape) {
     return {Kind::kPareto, scale, shape};
   }
-  // Parses "none", "uniform", "normal", "exponential", "pareto".
-  static std::optional<Kind> ParseKind(std::string_view name);
 };
 
 struct LinkModel {

@@ -200,18 +200,6 @@ ActorStats Runtime::Stats(ActorId id) const {
   return s;
 }
 
-std::vector<ActorStats> Runtime::AllStats() const {
-  std::vector<std::shared_ptr<detail::ActorCell>> cells;
-  {
-    std::shared_lock lock(actors_mu_);
-    for (const auto& [id, c] : actors_) cells.push_back(c);
-  }
-  std::vector<ActorStats> out;
-  for (const auto& c : cells) out.push_back(c->Snapshot());
-  std::sort(out.begin(), out.end(), [](const ActorStats& a, const ActorStats& b) { return a.id < b.id; });
-  return out;
-}
-
 TransportStats Runtime::transport_stats() const { return transport_ ? transport_->stats() : TransportStats{}; }
 
 std::string Runtime::address() const { return transport_ ? transport_->advertised() : std::string(); }

@@ -175,7 +175,6 @@ class Runtime {
   void ClearLinkModels();
 
   ActorStats Stats(ActorId id) const;  // zeros (alive = false) for unknown ids
-  std::vector<ActorStats> AllStats() const;
   TransportStats transport_stats() const;
   SpanRecorder& spans() { return spans_; }
 

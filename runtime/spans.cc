@@ -23,17 +23,6 @@ void SpanRecorder::Record(std::string track, std::string category, std::string n
   Add({std::move(track), std::move(category), std::move(name), start, end, std::move(args), 'X', -1});
 }
 
-void SpanRecorder::Instant(std::string track, std::string category, std::string name, TimePoint at,
-                           std::vector<SpanArg> args) {
-  if (!enabled()) return;
-  Add({std::move(track), std::move(category), std::move(name), at, at, std::move(args), 'i', -1});
-}
-
-void SpanRecorder::Counter(std::string track, std::string name, TimePoint at, std::vector<SpanArg> args) {
-  if (!enabled()) return;
-  Add({std::move(track), "counter", std::move(name), at, at, std::move(args), 'C', -1});
-}
-
 SpanRecorder::Scoped::Scoped(SpanRecorder* r, std::string track, std::string category, std::string name)
     : r_(r),
       track_(std::move(track)),

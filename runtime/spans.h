@@ -41,11 +41,6 @@ class SpanRecorder {
   // A complete span [start, end] on `track`.
   void Record(std::string track, std::string category, std::string name, TimePoint start,
               TimePoint end, std::vector<SpanArg> args = {});
-  // A zero-length marker.
-  void Instant(std::string track, std::string category, std::string name, TimePoint at,
-               std::vector<SpanArg> args = {});
-  // A counter sample (Perfetto draws it as a graph); `args` are the series.
-  void Counter(std::string track, std::string name, TimePoint at, std::vector<SpanArg> args);
 
   // Adds a finished event as is (e.g. one recorded on another node), even
   // while recording is off.

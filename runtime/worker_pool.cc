@@ -4,10 +4,6 @@
 
 namespace olsgd::rt {
 
-namespace {
-thread_local const WorkerPool* t_pool = nullptr;
-}
-
 WorkerPool::WorkerPool(int threads, std::string name, int spin_iterations)
     : spin_iterations_(spin_iterations), name_(std::move(name)) {
   if (threads < 1) threads = 1;
@@ -43,10 +39,7 @@ void WorkerPool::Stop() {
   threads_.clear();
 }
 
-bool WorkerPool::OnPoolThread() const { return t_pool == this; }
-
 void WorkerPool::Loop(int index) {
-  t_pool = this;
   std::string tname = name_.substr(0, 12) + "/" + std::to_string(index);
   pthread_setname_np(pthread_self(), tname.substr(0, 15).c_str());
   for (;;) {

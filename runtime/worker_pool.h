@@ -29,8 +29,6 @@ class WorkerPool {
   // Runs what is queued, then joins the threads. Idempotent.
   void Stop();
   int threads() const { return static_cast<int>(threads_.size()); }
-  // True on one of this pool's threads.
-  bool OnPoolThread() const;
 
  private:
   void Loop(int index);
