@@ -113,9 +113,9 @@ class StopMessage final : public Message {
   }
 };
 
-ActorCell::ActorCell(Runtime* rt, ActorId id, std::string name, std::string type_name, RestartPolicy restart,
-                     Factory factory, RemoteFinder remote_finder, WorkerPool* executor,
-                     std::unique_ptr<WorkerPool> own_thread)
+ActorCell::ActorCell(Runtime* rt, ActorId id, std::string name, std::string type_name,
+                     RestartPolicy restart, Factory factory, RemoteFinder remote_finder,
+                     WorkerPool* executor, std::unique_ptr<WorkerPool> own_thread)
     : rt_(rt),
       id_(id),
       registered_name_(name),
@@ -151,19 +151,25 @@ void ActorCell::Start() { Enqueue(std::make_unique<StartMessage>()); }
 
 bool ActorCell::Enqueue(std::unique_ptr<Message> m) {
   bool schedule = false;
+  bool stopped = false;
   {
-    std::lock_guard lock(mu_);
-    if (state_.load(std::memory_order_relaxed) != State::kRunning || stop_requested_) {
-      counters_.Add(counters_.rejected, 1);
-      m->Reject(Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
-      return false;
+    MutexLock lock(mu_);
+    stopped = state_.load(std::memory_order_relaxed) != State::kRunning || stop_requested_;
+    if (!stopped) {
+      queue_.push_back(std::move(m));
+      counters_.Enqueued();
+      if (!scheduled_) {
+        scheduled_ = true;
+        schedule = true;
+      }
     }
-    queue_.push_back(std::move(m));
-    counters_.Enqueued();
-    if (!scheduled_) {
-      scheduled_ = true;
-      schedule = true;
-    }
+  }
+  if (stopped) {
+    // Outside the lock: a rejection completes the sender's promise, whose
+    // callbacks may enqueue elsewhere (the mailbox lock is a leaf).
+    counters_.Add(counters_.rejected, 1);
+    m->Reject(Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
+    return false;
   }
   if (schedule) {
     if (ScheduleBatch* b = CurrentScheduleBatch()) {
@@ -182,7 +188,7 @@ bool ActorCell::Post(Task t, uint64_t incarnation) {
 void ActorCell::RequestStop() {
   bool schedule = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stop_requested_ || state_.load(std::memory_order_relaxed) != State::kRunning) return;
     stop_requested_ = true;
     queue_.push_back(std::make_unique<StopMessage>());
@@ -196,8 +202,12 @@ void ActorCell::RequestStop() {
 }
 
 bool ActorCell::WaitStopped(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return stopped_cv_.wait_for(lock, timeout, [&] { return state_.load() == State::kStopped; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(mu_);
+  while (state_.load() != State::kStopped) {
+    if (!stopped_cv_.WaitUntil(mu_, deadline)) return state_.load() == State::kStopped;
+  }
+  return true;
 }
 
 void ActorCell::Schedule() {
@@ -206,7 +216,7 @@ void ActorCell::Schedule() {
     // The executor is gone (shutdown): nobody will run this mailbox again.
     std::vector<std::unique_ptr<Message>> rest;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       rest.swap(queue_);
       scheduled_ = false;
     }
@@ -229,7 +239,7 @@ void ActorCell::RunBatch() {
   CurrentCell() = this;
   RuntimeScope rs(rt_);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     batch_.swap(queue_);
   }
   for (auto& m : batch_) {
@@ -252,7 +262,7 @@ void ActorCell::RunBatch() {
   CurrentCell() = saved_cell;
   bool again = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (queue_.empty() || stopped) {
       scheduled_ = false;
     } else {
@@ -276,12 +286,14 @@ void ActorCell::HandleFailure() {
   }
   for (;;) {
     if (counters_.restarts.load() >= static_cast<uint64_t>(restart_.max_restarts)) {
-      Log().warn("actor {} failed after {} restarts; stopping it", name_, counters_.restarts.load());
+      Log().warn("actor {} failed after {} restarts; stopping it", name_,
+                 counters_.restarts.load());
       DoStop(false);
       return;
     }
     counters_.Add(counters_.restarts, 1);
-    Log().info("actor {} failed; restart {} of {}", name_, counters_.restarts.load(), restart_.max_restarts);
+    Log().info("actor {} failed; restart {} of {}", name_, counters_.restarts.load(),
+               restart_.max_restarts);
     actor_.reset();
     incarnation_.fetch_add(1, std::memory_order_acq_rel);
     Status s = Construct();
@@ -311,11 +323,11 @@ void ActorCell::DoStop(bool call_on_stop) {
   rt_->OnCellStopped(this);
   std::vector<std::unique_ptr<Message>> rest;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     state_.store(State::kStopped, std::memory_order_release);
     rest.swap(queue_);
   }
-  stopped_cv_.notify_all();
+  stopped_cv_.NotifyAll();
   RejectAll(rest, Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
 }
 
@@ -358,7 +370,9 @@ Runtime& ActorContext::runtime() const { return *cell_->runtime(); }
 ActorId ActorContext::id() const { return cell_->id(); }
 const std::string& ActorContext::name() const { return cell_->name(); }
 ActorId ActorContext::sender() const { return cell_->current_sender(); }
-uint64_t ActorContext::restarts() const { return cell_->counters().restarts.load(std::memory_order_relaxed); }
+uint64_t ActorContext::restarts() const {
+  return cell_->counters().restarts.load(std::memory_order_relaxed);
+}
 
 TimerId ActorContext::After(std::chrono::nanoseconds delay, Task fn) const {
   std::weak_ptr<detail::ActorCell> weak = cell_->shared_from_this();
@@ -375,9 +389,12 @@ void ActorContext::Stop() const { cell_->RequestStop(); }
 
 SpanRecorder& ActorContext::spans() const { return cell_->runtime()->spans(); }
 
-void ActorContext::RecordSpan(std::string category, std::string span_name, std::chrono::steady_clock::time_point start,
-                              std::chrono::steady_clock::time_point end, std::vector<SpanArg> args) const {
-  spans().Record(cell_->name(), std::move(category), std::move(span_name), start, end, std::move(args));
+void ActorContext::RecordSpan(std::string category, std::string span_name,
+                              std::chrono::steady_clock::time_point start,
+                              std::chrono::steady_clock::time_point end,
+                              std::vector<SpanArg> args) const {
+  spans().Record(cell_->name(), std::move(category), std::move(span_name), start, end,
+                 std::move(args));
 }
 
 SpanRecorder::Scoped ActorContext::ScopedSpan(std::string category, std::string span_name) const {

@@ -16,23 +16,23 @@ WorkerPool::~WorkerPool() { Stop(); }
 bool WorkerPool::Submit(Task task) {
   bool wake;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stop_) return false;
     queue_.push_back(std::move(task));
     pending_.fetch_add(1, std::memory_order_release);
     wake = sleepers_ > 0;
   }
-  if (wake) cv_.notify_one();
+  if (wake) cv_.NotifyOne();
   return true;
 }
 
 void WorkerPool::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stop_ && threads_.empty()) return;
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
@@ -49,9 +49,9 @@ void WorkerPool::Loop(int index) {
     }
     Task task;
     {
-      std::unique_lock lock(mu_);
+      MutexLock lock(mu_);
       ++sleepers_;
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      while (!stop_ && queue_.empty()) cv_.Wait(mu_);
       --sleepers_;
       if (queue_.empty()) return;  // stopped and drained
       task = std::move(queue_.front());
