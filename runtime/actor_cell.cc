@@ -44,21 +44,13 @@ void PostToCell(const std::shared_ptr<void>& target, uint64_t incarnation, Task 
   static_cast<ActorCell*>(target.get())->Post(std::move(task), incarnation);
 }
 
-void PostToRuntime(const std::shared_ptr<void>& target, uint64_t, Task task) {
-  auto* rt = static_cast<Runtime*>(target.get());
-  // Post drops the task after shutdown; then run it here rather than lose it.
-  auto shared = std::make_shared<Task>(std::move(task));
-  if (!rt->Post([shared] { (*shared)(); })) (*shared)();
+void PostToExecutor(const std::shared_ptr<void>& target, uint64_t, Task task) {
+  static_cast<RuntimeExecutor*>(target.get())->Run(std::move(task));
 }
 
 }  // namespace
 
-std::atomic<Runtime*>& DefaultRuntime() {
-  static std::atomic<Runtime*> rt{nullptr};
-  return rt;
-}
-
-Poster CapturePoster() {
+Poster CapturePoster(RuntimeExecutor* future_runtime) {
   Poster p;
   if (ActorCell* c = CurrentCell()) {
     p.target = c->shared_from_this();
@@ -66,11 +58,14 @@ Poster CapturePoster() {
     p.incarnation = c->incarnation();
     return p;
   }
+  // The calling thread's runtime first (a pool, I/O or timer thread), then
+  // the future's own. An executor outlives its runtime, so a callback that
+  // fires after the runtime is gone runs inline instead of reaching it.
   Runtime* rt = CurrentRuntime();
-  if (!rt) rt = DefaultRuntime().load(std::memory_order_acquire);
-  if (rt) {
-    p.target = std::shared_ptr<void>(std::shared_ptr<void>(), rt);  // non-owning
-    p.post = &PostToRuntime;
+  RuntimeExecutor* executor = rt ? rt->executor() : future_runtime;
+  if (executor) {
+    p.target = std::shared_ptr<void>(std::shared_ptr<void>(), executor);  // non-owning
+    p.post = &PostToExecutor;
   }
   return p;  // no runtime: inline
 }

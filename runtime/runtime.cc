@@ -12,8 +12,6 @@
 namespace olsgd::rt {
 
 namespace detail {
-std::atomic<Runtime*>& DefaultRuntime();
-
 std::shared_ptr<ActorCell> FindLocalCell(Runtime* rt, ActorId id) {
   if (!rt || id.node() != rt->node_id()) return nullptr;
   return rt->FindCell(id);
@@ -54,7 +52,8 @@ Runtime::Runtime(RuntimeOptions options)
       heartbeats_(options_.heartbeat.timeout),
       delivery_(detail::Delivery::Parts{this, &membership_, &actors_, &link_rules_, &pending_,
                                         &directory_, timers_.get(), &shutting_down_,
-                                        [this] { RefreshNodeTable(); }}) {
+                                        [this] { RefreshNodeTable(); }}),
+      executor_(detail::RuntimeExecutor::Create(this)) {
   if (!options_.log_level.empty()) SetLogLevel(options_.log_level);
 }
 
@@ -68,7 +67,6 @@ std::unique_ptr<Runtime> Runtime::Start(RuntimeOptions options) {
     rt->membership_.Add(NodeInfo{kHeadNode, rt->node_name(), "", o.slots, o.labels});
   }
   rt->spans_.SetProcess(static_cast<int>(rt->node_id()), rt->node_name());
-  detail::DefaultRuntime().store(rt.get(), std::memory_order_release);
   return rt;
 }
 
@@ -144,8 +142,6 @@ void Runtime::Shutdown() {
   MutexLock guard(shutdown_mu_);
   if (shut_down_.load()) return;
   shutting_down_.store(true, std::memory_order_release);
-  Runtime* self = this;
-  detail::DefaultRuntime().compare_exchange_strong(self, nullptr);
   Log().debug("node {} shutting down", node_name());
 
   std::vector<std::shared_ptr<detail::ActorCell>> cells = actors_.All();
@@ -161,8 +157,10 @@ void Runtime::Shutdown() {
   timers_->Stop();
   // 3. Leave the cluster and close the sockets.
   if (transport_) ShutdownNetwork();
-  // 4. Threads.
+  // 4. Threads. From here on, Then callbacks of this runtime's futures run
+  //    inline: nothing else would run them.
   pool_->Stop();
+  executor_->Detach();
   for (auto& c : cells) c->StopOwnThread();
   actors_.Clear();
   cells.clear();

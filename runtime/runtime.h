@@ -13,6 +13,8 @@
 //   PendingCalls (pending_calls.h) requests sent to other nodes, by request id
 //   Delivery     (delivery.h)      local and remote sends, replies (no lock)
 //   Heartbeats   (heartbeats.h)    last sign of life per node (I/O thread only)
+//   RuntimeExecutor (runtime_executor.h) where this runtime's futures send
+//                                   Then callbacks from outside its threads
 // with the Directory, TimerQueue, WorkerPool and Transport. The Runtime's own
 // files are the protocol between the parts: runtime.cc (lifecycle, spawn),
 // runtime_net.cc (joining, system calls, remote spawn), runtime_system.cc
@@ -31,6 +33,7 @@
 //                                address, so a node removed concurrently is
 //                                removed from the transport after
 //   4. Transport::peers_mu_, then Transport::Peer::mu (one peer's socket)
+//   5. RuntimeExecutor::mu_      held while posting to the pool
 //   Leaves: LocalActors, PendingCalls, Directory, LinkTable, LinkTable's
 //   LinkState, TimerQueue, ActorCell, WorkerPool, SpanRecorder,
 //   ActorTypeRegistry. Callbacks (reply handlers, promises, timer tasks,
@@ -66,6 +69,7 @@
 #include "runtime/method_table.h"
 #include "runtime/mutex.h"
 #include "runtime/pending_calls.h"
+#include "runtime/runtime_executor.h"
 #include "runtime/spans.h"
 #include "runtime/stats.h"
 #include "runtime/tensor.h"
@@ -246,6 +250,8 @@ class Runtime {
   ActorId CurrentSender() const { return delivery_.CurrentSender(); }
   TimerQueue& timers() { return *timers_; }
   WorkerPool& pool() { return *pool_; }
+  // Where Then callbacks of this runtime's futures go outside its threads.
+  detail::RuntimeExecutor* executor() const { return executor_; }
   void OnCellStopped(detail::ActorCell* cell);
   bool shutting_down() const { return shutting_down_.load(std::memory_order_acquire); }
 
@@ -300,6 +306,7 @@ class Runtime {
   detail::PendingCalls pending_;
   detail::Heartbeats heartbeats_;
   detail::Delivery delivery_;
+  detail::RuntimeExecutor* const executor_;  // lives as long as the process
 };
 
 }  // namespace olsgd::rt

@@ -166,7 +166,7 @@ Future<ResultOf<M>> ActorHandle<A>::Call(M A::*method, Args&&... args) const {
     return Future<T>::Ready(Error{ErrorCode::kInvalidArgument, "Call on an empty ActorHandle"});
   using ArgsTuple = typename Traits::ArgsTuple;
   ArgsTuple tuple = ArgsTuple(std::forward<Args>(args)...);
-  Promise<T> p;
+  Promise<T> p(rt_->executor());  // Then outside an actor goes to this runtime's pool
   Future<T> f = p.future();
   if (cell_) {
     uint64_t bytes = detail::PayloadBytes(tuple);

@@ -147,7 +147,7 @@ Result<std::shared_ptr<WireMessage>> Runtime::SystemCall(NodeId node, MsgType ty
                                                          std::vector<Tensor> tensors,
                                                          std::chrono::milliseconds timeout) {
   if (!transport_) return Error{ErrorCode::kTransport, "this runtime is embedded (no network)"};
-  Promise<std::shared_ptr<WireMessage>> p;
+  Promise<std::shared_ptr<WireMessage>> p(executor_);
   auto f = p.future();
   uint64_t req = pending_.Add(node, [p = std::move(p)](Result<WireMessage*> r) mutable {
     if (!r.ok()) {
