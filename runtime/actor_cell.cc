@@ -44,21 +44,13 @@ void PostToCell(const std::shared_ptr<void>& target, uint64_t incarnation, Task 
   static_cast<ActorCell*>(target.get())->Post(std::move(task), incarnation);
 }
 
-void PostToRuntime(const std::shared_ptr<void>& target, uint64_t, Task task) {
-  auto* rt = static_cast<Runtime*>(target.get());
-  // Post drops the task after shutdown; then run it here rather than lose it.
-  auto shared = std::make_shared<Task>(std::move(task));
-  if (!rt->Post([shared] { (*shared)(); })) (*shared)();
+void PostToExecutor(const std::shared_ptr<void>& target, uint64_t, Task task) {
+  static_cast<RuntimeExecutor*>(target.get())->Run(std::move(task));
 }
 
 }  // namespace
 
-std::atomic<Runtime*>& DefaultRuntime() {
-  static std::atomic<Runtime*> rt{nullptr};
-  return rt;
-}
-
-Poster CapturePoster() {
+Poster CapturePoster(RuntimeExecutor* future_runtime) {
   Poster p;
   if (ActorCell* c = CurrentCell()) {
     p.target = c->shared_from_this();
@@ -66,11 +58,14 @@ Poster CapturePoster() {
     p.incarnation = c->incarnation();
     return p;
   }
+  // The calling thread's runtime first (a pool, I/O or timer thread), then
+  // the future's own. An executor outlives its runtime, so a callback that
+  // fires after the runtime is gone runs inline instead of reaching it.
   Runtime* rt = CurrentRuntime();
-  if (!rt) rt = DefaultRuntime().load(std::memory_order_acquire);
-  if (rt) {
-    p.target = std::shared_ptr<void>(std::shared_ptr<void>(), rt);  // non-owning
-    p.post = &PostToRuntime;
+  RuntimeExecutor* executor = rt ? rt->executor() : future_runtime;
+  if (executor) {
+    p.target = std::shared_ptr<void>(std::shared_ptr<void>(), executor);  // non-owning
+    p.post = &PostToExecutor;
   }
   return p;  // no runtime: inline
 }
@@ -113,9 +108,9 @@ class StopMessage final : public Message {
   }
 };
 
-ActorCell::ActorCell(Runtime* rt, ActorId id, std::string name, std::string type_name, RestartPolicy restart,
-                     Factory factory, RemoteFinder remote_finder, WorkerPool* executor,
-                     std::unique_ptr<WorkerPool> own_thread)
+ActorCell::ActorCell(Runtime* rt, ActorId id, std::string name, std::string type_name,
+                     RestartPolicy restart, Factory factory, RemoteFinder remote_finder,
+                     WorkerPool* executor, std::unique_ptr<WorkerPool> own_thread)
     : rt_(rt),
       id_(id),
       registered_name_(name),
@@ -151,19 +146,25 @@ void ActorCell::Start() { Enqueue(std::make_unique<StartMessage>()); }
 
 bool ActorCell::Enqueue(std::unique_ptr<Message> m) {
   bool schedule = false;
+  bool stopped = false;
   {
-    std::lock_guard lock(mu_);
-    if (state_.load(std::memory_order_relaxed) != State::kRunning || stop_requested_) {
-      counters_.Add(counters_.rejected, 1);
-      m->Reject(Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
-      return false;
+    MutexLock lock(mu_);
+    stopped = state_.load(std::memory_order_relaxed) != State::kRunning || stop_requested_;
+    if (!stopped) {
+      queue_.push_back(std::move(m));
+      counters_.Enqueued();
+      if (!scheduled_) {
+        scheduled_ = true;
+        schedule = true;
+      }
     }
-    queue_.push_back(std::move(m));
-    counters_.Enqueued();
-    if (!scheduled_) {
-      scheduled_ = true;
-      schedule = true;
-    }
+  }
+  if (stopped) {
+    // Outside the lock: a rejection completes the sender's promise, whose
+    // callbacks may enqueue elsewhere (the mailbox lock is a leaf).
+    counters_.Add(counters_.rejected, 1);
+    m->Reject(Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
+    return false;
   }
   if (schedule) {
     if (ScheduleBatch* b = CurrentScheduleBatch()) {
@@ -182,7 +183,7 @@ bool ActorCell::Post(Task t, uint64_t incarnation) {
 void ActorCell::RequestStop() {
   bool schedule = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stop_requested_ || state_.load(std::memory_order_relaxed) != State::kRunning) return;
     stop_requested_ = true;
     queue_.push_back(std::make_unique<StopMessage>());
@@ -196,8 +197,12 @@ void ActorCell::RequestStop() {
 }
 
 bool ActorCell::WaitStopped(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return stopped_cv_.wait_for(lock, timeout, [&] { return state_.load() == State::kStopped; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  MutexLock lock(mu_);
+  while (state_.load() != State::kStopped) {
+    if (!stopped_cv_.WaitUntil(mu_, deadline)) return state_.load() == State::kStopped;
+  }
+  return true;
 }
 
 void ActorCell::Schedule() {
@@ -206,7 +211,7 @@ void ActorCell::Schedule() {
     // The executor is gone (shutdown): nobody will run this mailbox again.
     std::vector<std::unique_ptr<Message>> rest;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       rest.swap(queue_);
       scheduled_ = false;
     }
@@ -229,7 +234,7 @@ void ActorCell::RunBatch() {
   CurrentCell() = this;
   RuntimeScope rs(rt_);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     batch_.swap(queue_);
   }
   for (auto& m : batch_) {
@@ -252,7 +257,7 @@ void ActorCell::RunBatch() {
   CurrentCell() = saved_cell;
   bool again = false;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (queue_.empty() || stopped) {
       scheduled_ = false;
     } else {
@@ -276,12 +281,14 @@ void ActorCell::HandleFailure() {
   }
   for (;;) {
     if (counters_.restarts.load() >= static_cast<uint64_t>(restart_.max_restarts)) {
-      Log().warn("actor {} failed after {} restarts; stopping it", name_, counters_.restarts.load());
+      Log().warn("actor {} failed after {} restarts; stopping it", name_,
+                 counters_.restarts.load());
       DoStop(false);
       return;
     }
     counters_.Add(counters_.restarts, 1);
-    Log().info("actor {} failed; restart {} of {}", name_, counters_.restarts.load(), restart_.max_restarts);
+    Log().info("actor {} failed; restart {} of {}", name_, counters_.restarts.load(),
+               restart_.max_restarts);
     actor_.reset();
     incarnation_.fetch_add(1, std::memory_order_acq_rel);
     Status s = Construct();
@@ -311,11 +318,11 @@ void ActorCell::DoStop(bool call_on_stop) {
   rt_->OnCellStopped(this);
   std::vector<std::unique_ptr<Message>> rest;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     state_.store(State::kStopped, std::memory_order_release);
     rest.swap(queue_);
   }
-  stopped_cv_.notify_all();
+  stopped_cv_.NotifyAll();
   RejectAll(rest, Error{ErrorCode::kActorStopped, "actor " + name_ + " is stopped"});
 }
 
@@ -358,7 +365,9 @@ Runtime& ActorContext::runtime() const { return *cell_->runtime(); }
 ActorId ActorContext::id() const { return cell_->id(); }
 const std::string& ActorContext::name() const { return cell_->name(); }
 ActorId ActorContext::sender() const { return cell_->current_sender(); }
-uint64_t ActorContext::restarts() const { return cell_->counters().restarts.load(std::memory_order_relaxed); }
+uint64_t ActorContext::restarts() const {
+  return cell_->counters().restarts.load(std::memory_order_relaxed);
+}
 
 TimerId ActorContext::After(std::chrono::nanoseconds delay, Task fn) const {
   std::weak_ptr<detail::ActorCell> weak = cell_->shared_from_this();
@@ -375,9 +384,12 @@ void ActorContext::Stop() const { cell_->RequestStop(); }
 
 SpanRecorder& ActorContext::spans() const { return cell_->runtime()->spans(); }
 
-void ActorContext::RecordSpan(std::string category, std::string span_name, std::chrono::steady_clock::time_point start,
-                              std::chrono::steady_clock::time_point end, std::vector<SpanArg> args) const {
-  spans().Record(cell_->name(), std::move(category), std::move(span_name), start, end, std::move(args));
+void ActorContext::RecordSpan(std::string category, std::string span_name,
+                              std::chrono::steady_clock::time_point start,
+                              std::chrono::steady_clock::time_point end,
+                              std::vector<SpanArg> args) const {
+  spans().Record(cell_->name(), std::move(category), std::move(span_name), start, end,
+                 std::move(args));
 }
 
 SpanRecorder::Scoped ActorContext::ScopedSpan(std::string category, std::string span_name) const {

@@ -11,12 +11,12 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "runtime/actor.h"
 #include "runtime/method_table.h"
+#include "runtime/mutex.h"
 #include "runtime/stats.h"
 #include "runtime/worker_pool.h"
 
@@ -55,25 +55,27 @@ class ActorCell : public std::enable_shared_from_this<ActorCell> {
   using Factory = std::function<std::unique_ptr<Actor>()>;
 
   ActorCell(Runtime* rt, ActorId id, std::string name, std::string type_name, RestartPolicy restart,
-            Factory factory, RemoteFinder remote_finder, WorkerPool* executor, std::unique_ptr<WorkerPool> own_thread);
+            Factory factory, RemoteFinder remote_finder, WorkerPool* executor,
+            std::unique_ptr<WorkerPool> own_thread);
   ~ActorCell();
 
   // Builds the actor (in the calling thread). Errors: the constructor threw.
   Status Construct();
   // Queues OnStart as the first message.
   void Start();
-  // Queues a message; false (and m->Reject) if the actor is stopped.
-  bool Enqueue(std::unique_ptr<Message> m);
+  // Queues a message; false (and m->Reject, outside the lock) if the actor
+  // is stopped.
+  bool Enqueue(std::unique_ptr<Message> m) EXCLUDES(mu_);
   // Queues `t` to run in this actor's context if it is still `incarnation`.
-  bool Post(Task t, uint64_t incarnation);
+  bool Post(Task t, uint64_t incarnation) EXCLUDES(mu_);
   // Asks the actor to stop once the messages queued so far are done; OnStop
   // runs, later messages are rejected with kActorStopped.
-  void RequestStop();
+  void RequestStop() EXCLUDES(mu_);
   // Blocks until stopped (or the timeout passes). True if stopped.
-  bool WaitStopped(std::chrono::milliseconds timeout);
+  bool WaitStopped(std::chrono::milliseconds timeout) EXCLUDES(mu_);
 
   // Executor entry point.
-  void RunBatch();
+  void RunBatch() EXCLUDES(mu_);
 
   Runtime* runtime() const { return rt_; }
   ActorId id() const { return id_; }
@@ -94,9 +96,9 @@ class ActorCell : public std::enable_shared_from_this<ActorCell> {
  private:
   friend class ScheduleBatch;
   enum class State { kRunning, kStopping, kStopped };
-  void Schedule();
+  void Schedule() EXCLUDES(mu_);
   void HandleFailure();
-  void DoStop(bool call_on_stop);
+  void DoStop(bool call_on_stop) EXCLUDES(mu_);
   friend class StopMessage;
   friend class StartMessage;
   void RejectAll(std::vector<std::unique_ptr<Message>>& msgs, const Error& e);
@@ -114,12 +116,14 @@ class ActorCell : public std::enable_shared_from_this<ActorCell> {
   std::atomic<uint64_t> incarnation_{0};
   ActorId current_sender_;
 
-  std::mutex mu_;
-  std::condition_variable stopped_cv_;
-  std::vector<std::unique_ptr<Message>> queue_;
+  Mutex mu_{LockRank::kActorCell};
+  CondVar stopped_cv_;                                           // state_ became kStopped
+  std::vector<std::unique_ptr<Message>> queue_ GUARDED_BY(mu_);  // the mailbox
   std::vector<std::unique_ptr<Message>> batch_;  // only touched by the running thread
-  bool scheduled_ = false;
-  bool stop_requested_ = false;
+  bool scheduled_ GUARDED_BY(mu_) = false;       // on its executor's queue or running
+  bool stop_requested_ GUARDED_BY(mu_) = false;  // a StopMessage is queued
+  // Written under mu_ (so Enqueue and WaitStopped see it change in order);
+  // read without it by the running thread and by stopped().
   std::atomic<State> state_{State::kRunning};
   ActorCounters counters_;
 };

@@ -3,7 +3,6 @@
 #ifndef OLSGD_RUNTIME_DIRECTORY_H_
 #define OLSGD_RUNTIME_DIRECTORY_H_
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -11,6 +10,7 @@
 
 #include "runtime/error.h"
 #include "runtime/ids.h"
+#include "runtime/mutex.h"
 
 namespace olsgd::rt::detail {
 
@@ -21,18 +21,18 @@ class Directory {
     std::string type_name;
   };
   // kAlreadyExists if the name is taken by another actor.
-  Status Register(const std::string& name, ActorId id, const std::string& type_name);
+  Status Register(const std::string& name, ActorId id, const std::string& type_name) EXCLUDES(mu_);
   // Removes the name if it still belongs to `id`.
-  void Unregister(const std::string& name, ActorId id);
+  void Unregister(const std::string& name, ActorId id) EXCLUDES(mu_);
   // Removes every name of actors on `node`.
-  void RemoveNode(NodeId node);
-  std::optional<Entry> Find(const std::string& name) const;
-  bool NameOf(ActorId id, std::string* name) const;
+  void RemoveNode(NodeId node) EXCLUDES(mu_);
+  std::optional<Entry> Find(const std::string& name) const EXCLUDES(mu_);
+  bool NameOf(ActorId id, std::string* name) const EXCLUDES(mu_);
 
  private:
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Entry> by_name_;
-  std::unordered_map<ActorId, std::string> by_id_;
+  mutable Mutex mu_{LockRank::kDirectory};
+  std::unordered_map<std::string, Entry> by_name_ GUARDED_BY(mu_);  // the names
+  std::unordered_map<ActorId, std::string> by_id_ GUARDED_BY(mu_);  // the same, by actor
 };
 
 }  // namespace olsgd::rt::detail

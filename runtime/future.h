@@ -2,8 +2,10 @@
 //
 // Get(timeout) blocks a plain thread; inside an actor use Then, whose callback
 // runs later as a message of the calling actor (so actor state needs no lock).
-// Outside any actor, Then callbacks run on the runtime's shared pool (or
-// inline on the completing thread if there is no runtime at all).
+// Outside any actor, Then callbacks run on the shared pool of the runtime the
+// future belongs to: the one whose handle made the call, or the one whose
+// thread made the promise. If that runtime has shut down, or the future
+// belongs to none, they run inline on the completing thread.
 #ifndef OLSGD_RUNTIME_FUTURE_H_
 #define OLSGD_RUNTIME_FUTURE_H_
 
@@ -25,10 +27,15 @@ namespace olsgd::rt {
 
 namespace detail {
 
+class RuntimeExecutor;  // runtime/runtime_executor.h
+// The executor of the current thread's runtime, nullptr outside runtime
+// threads (runtime_executor.cc).
+RuntimeExecutor* CurrentExecutor();
+
 // Where a Then callback goes: the calling actor's mailbox (checked against the
-// actor's incarnation, so a callback never reaches a restarted instance), the
+// actor's incarnation, so a callback never reaches a restarted instance), a
 // runtime's pool, or nowhere (inline). Filled in by the runtime
-// (actor_cell.cc) from the calling thread.
+// (actor_cell.cc) from the calling thread and the future's own runtime.
 struct Poster {
   std::shared_ptr<void> target;
   void (*post)(const std::shared_ptr<void>& target, uint64_t incarnation, Task task) = nullptr;
@@ -41,7 +48,7 @@ struct Poster {
     }
   }
 };
-Poster CapturePoster();
+Poster CapturePoster(RuntimeExecutor* future_runtime);
 
 // Spin briefly before sleeping: a reply often arrives within microseconds,
 // and a futex sleep/wake costs more than that.
@@ -51,6 +58,11 @@ template <class T>
 class FutureState {
  public:
   using Callback = UniqueFunction<void(const Result<T>&)>;
+
+  // `runtime`: the runtime this future belongs to (nullptr: none). Its
+  // executor lives as long as the process, so a plain pointer is safe.
+  explicit FutureState(RuntimeExecutor* runtime) : runtime_(runtime) {}
+  RuntimeExecutor* runtime() const { return runtime_; }
 
   // First Set wins; later ones are ignored (returns false).
   bool Set(Result<T> r) {
@@ -100,6 +112,7 @@ class FutureState {
   std::optional<Result<T>> result_;
   std::vector<Callback> callbacks_;
   std::atomic<bool> ready_{false};
+  RuntimeExecutor* const runtime_;
 };
 
 }  // namespace detail
@@ -115,9 +128,9 @@ class Future {
   Future() = default;
   explicit Future(std::shared_ptr<detail::FutureState<T>> s) : s_(std::move(s)) {}
 
-  // An already completed future.
+  // An already completed future (of the current thread's runtime, if any).
   static Future Ready(Result<T> r) {
-    auto s = std::make_shared<detail::FutureState<T>>();
+    auto s = std::make_shared<detail::FutureState<T>>(detail::CurrentExecutor());
     s->Set(std::move(r));
     return Future(std::move(s));
   }
@@ -133,7 +146,8 @@ class Future {
     if (!r) {
       return Error{ErrorCode::kTimeout,
                    "no reply within " +
-                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
+                       std::to_string(
+                           std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()) +
                        " ms"};
     }
     return *r;
@@ -142,11 +156,12 @@ class Future {
   Result<T> Get() const { return Get(std::chrono::nanoseconds(-1)); }
 
   // Runs f(Result<T>) when the result is there: as a message of the calling
-  // actor if called inside one, else on the runtime's pool. `f` may be
-  // move-only.
+  // actor if called inside one, else on the pool of the calling thread's
+  // runtime or of the future's runtime (inline once that one is shut down).
+  // `f` may be move-only.
   template <class F>
   void Then(F&& f) const {
-    detail::Poster poster = detail::CapturePoster();
+    detail::Poster poster = detail::CapturePoster(s_->runtime());
     s_->OnReady([poster = std::move(poster), f = std::forward<F>(f)](const Result<T>& r) mutable {
       poster.Post([f = std::move(f), r]() mutable { f(std::move(r)); });
     });
@@ -168,7 +183,12 @@ class Future {
 template <class T>
 class Promise {
  public:
-  Promise() : s_(std::make_shared<detail::FutureState<T>>()) {}
+  // A promise of the current thread's runtime (if any): made in an actor, its
+  // future's Then callbacks go to that runtime's pool.
+  Promise() : s_(std::make_shared<detail::FutureState<T>>(detail::CurrentExecutor())) {}
+  // A promise of the runtime `runtime` belongs to (ActorHandle::Call).
+  explicit Promise(detail::RuntimeExecutor* runtime)
+      : s_(std::make_shared<detail::FutureState<T>>(runtime)) {}
   Promise(Promise&&) noexcept = default;
   Promise& operator=(Promise&& o) noexcept {
     if (this != &o) {
@@ -199,7 +219,8 @@ class Promise {
 
  private:
   void Abandon() {
-    if (s_ && !s_->ready()) s_->Set(Result<T>(Error{ErrorCode::kBrokenPromise, "promise dropped without a reply"}));
+    if (s_ && !s_->ready())
+      s_->Set(Result<T>(Error{ErrorCode::kBrokenPromise, "promise dropped without a reply"}));
     s_.reset();
   }
   std::shared_ptr<detail::FutureState<T>> s_;

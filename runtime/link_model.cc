@@ -5,15 +5,6 @@
 
 namespace olsgd::rt {
 
-std::optional<JitterDist::Kind> JitterDist::ParseKind(std::string_view name) {
-  if (name == "none") return Kind::kNone;
-  if (name == "uniform") return Kind::kUniform;
-  if (name == "normal") return Kind::kNormal;
-  if (name == "exponential") return Kind::kExponential;
-  if (name == "pareto") return Kind::kPareto;
-  return std::nullopt;
-}
-
 namespace detail {
 
 uint64_t JitterSampler::Next() {  // splitmix64
@@ -53,21 +44,21 @@ std::chrono::nanoseconds JitterSampler::Sample(const JitterDist& d) {
 }
 
 void LinkTable::Add(LinkSelector from, LinkSelector to, LinkModel model) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   rules_.push_back({std::move(from), std::move(to), model});
   links_.clear();  // rule indices and precedence changed
   active_.store(true, std::memory_order_release);
 }
 
 void LinkTable::Clear() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   rules_.clear();
   links_.clear();
   active_.store(false, std::memory_order_release);
 }
 
 void LinkTable::Replace(const std::vector<LinkRule>& rules) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   rules_.clear();
   for (const auto& r : rules) rules_.push_back({r.from, r.to, r.model});
   links_.clear();
@@ -99,23 +90,23 @@ uint64_t LinkTable::EndKey(const LinkSelector& s, const LinkEndpoint& e) {
   return e.id.value;
 }
 
-std::optional<Clock::time_point> LinkTable::Release(const LinkEndpoint& from, const LinkEndpoint& to,
-                                                    uint64_t bytes, Clock::time_point now) {
+std::optional<Clock::time_point> LinkTable::Release(const LinkEndpoint& from,
+                                                    const LinkEndpoint& to, uint64_t bytes,
+                                                    Clock::time_point now) {
   if (!active()) return std::nullopt;
   std::shared_ptr<LinkState> link;
   LinkModel model;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (size_t i = rules_.size(); i-- > 0;) {
       const Rule& r = rules_[i];
       if (!Matches(r.from, from) || !Matches(r.to, to)) continue;
       Key key{i, EndKey(r.from, from), EndKey(r.to, to)};
       auto& slot = links_[key];
       if (!slot) {
-        slot = std::make_shared<LinkState>();
-        uint64_t seed = r.model.seed ^ (key.from * 0x9e3779b97f4a7c15ull) ^ (key.to * 0xc2b2ae3d27d4eb4full) ^
-                        (i * 0x165667b19e3779f9ull);
-        slot->sampler = JitterSampler(seed);
+        uint64_t seed = r.model.seed ^ (key.from * 0x9e3779b97f4a7c15ull) ^
+                        (key.to * 0xc2b2ae3d27d4eb4full) ^ (i * 0x165667b19e3779f9ull);
+        slot = std::make_shared<LinkState>(seed);
       }
       link = slot;
       model = r.model;
@@ -123,7 +114,7 @@ std::optional<Clock::time_point> LinkTable::Release(const LinkEndpoint& from, co
     }
   }
   if (!link) return std::nullopt;
-  std::lock_guard lock(link->mu);
+  MutexLock lock(link->mu);
   Clock::time_point start = std::max(now, link->busy_until);
   if (model.bandwidth_bytes_per_s > 0) {
     double secs = static_cast<double>(bytes) / model.bandwidth_bytes_per_s;

@@ -10,10 +10,10 @@
 #ifndef OLSGD_RUNTIME_LINK_MODEL_H_
 #define OLSGD_RUNTIME_LINK_MODEL_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "runtime/ids.h"
+#include "runtime/mutex.h"
 #include "runtime/timer_queue.h"
 
 namespace olsgd::rt {
@@ -39,13 +40,13 @@ struct JitterDist {
   // clamped at 0.
   static JitterDist Normal(std::chrono::nanoseconds stddev) { return {Kind::kNormal, stddev}; }
   // Exponential with this mean.
-  static JitterDist Exponential(std::chrono::nanoseconds mean) { return {Kind::kExponential, mean}; }
+  static JitterDist Exponential(std::chrono::nanoseconds mean) {
+    return {Kind::kExponential, mean};
+  }
   // Pareto (Lomax) tail: scale * (U^(-1/shape) - 1), >= 0, heavy-tailed.
   static JitterDist Pareto(std::chrono::nanoseconds scale, double shape) {
     return {Kind::kPareto, scale, shape};
   }
-  // Parses "none", "uniform", "normal", "exponential", "pareto".
-  static std::optional<Kind> ParseKind(std::string_view name);
 };
 
 struct LinkModel {
@@ -67,9 +68,13 @@ struct LinkSelector {
 
   static LinkSelector Any() { return {}; }
   static LinkSelector Actor(ActorId id) { return {Kind::kActor, id}; }
-  static LinkSelector ActorNamed(std::string name) { return {Kind::kActorName, {}, 0, std::move(name)}; }
+  static LinkSelector ActorNamed(std::string name) {
+    return {Kind::kActorName, {}, 0, std::move(name)};
+  }
   static LinkSelector Node(NodeId node) { return {Kind::kNode, {}, node}; }
-  static LinkSelector NodeNamed(std::string name) { return {Kind::kNodeName, {}, 0, std::move(name)}; }
+  static LinkSelector NodeNamed(std::string name) {
+    return {Kind::kNodeName, {}, 0, std::move(name)};
+  }
 };
 
 // One rule: messages from `from` to `to` follow `model`.
@@ -104,16 +109,16 @@ class JitterSampler {
 class LinkTable {
  public:
   // Later rules take precedence over earlier ones.
-  void Add(LinkSelector from, LinkSelector to, LinkModel model);
-  void Clear();
+  void Add(LinkSelector from, LinkSelector to, LinkModel model) EXCLUDES(mu_);
+  void Clear() EXCLUDES(mu_);
   // Replaces every rule at once (the cluster-wide rules from the head).
-  void Replace(const std::vector<LinkRule>& rules);
+  void Replace(const std::vector<LinkRule>& rules) EXCLUDES(mu_);
   bool active() const { return active_.load(std::memory_order_acquire); }
 
   // For a message of `bytes` from `from` to `to` sent at `now`: the release
   // time if a rule matches, else nullopt.
   std::optional<Clock::time_point> Release(const LinkEndpoint& from, const LinkEndpoint& to,
-                                           uint64_t bytes, Clock::time_point now);
+                                           uint64_t bytes, Clock::time_point now) EXCLUDES(mu_);
 
  private:
   struct Rule {
@@ -121,17 +126,18 @@ class LinkTable {
     LinkModel model;
   };
   struct LinkState {
-    std::mutex mu;
-    JitterSampler sampler{0};
-    Clock::time_point busy_until{};
-    Clock::time_point last_release{};
+    explicit LinkState(uint64_t seed) : sampler(seed) {}
+    Mutex mu{LockRank::kLinkState};
+    JitterSampler sampler GUARDED_BY(mu);
+    Clock::time_point busy_until GUARDED_BY(mu) = {};    // the link is sending until then
+    Clock::time_point last_release GUARDED_BY(mu) = {};  // of the latest message (FIFO)
   };
   static bool Matches(const LinkSelector& s, const LinkEndpoint& e);
   static uint64_t EndKey(const LinkSelector& s, const LinkEndpoint& e);
 
-  std::atomic<bool> active_{false};
-  std::mutex mu_;
-  std::vector<Rule> rules_;
+  std::atomic<bool> active_{false};  // any rules; read without the lock on every message
+  Mutex mu_{LockRank::kLinkTable};
+  std::vector<Rule> rules_ GUARDED_BY(mu_);  // later ones take precedence
   // key: rule index, from key, to key
   struct Key {
     size_t rule;
@@ -143,7 +149,7 @@ class LinkTable {
       return std::hash<uint64_t>()(k.rule * 0x9e3779b97f4a7c15ull ^ k.from * 31 ^ k.to);
     }
   };
-  std::unordered_map<Key, std::shared_ptr<LinkState>, KeyHash> links_;
+  std::unordered_map<Key, std::shared_ptr<LinkState>, KeyHash> links_ GUARDED_BY(mu_);
 };
 
 }  // namespace detail

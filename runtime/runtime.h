@@ -5,6 +5,40 @@
 // Head mode (listen set, join empty): binds a ROUTER, keeps the directory of
 // nodes and named actors. Worker mode (join set): binds its own ROUTER and
 // joins the head. See docs/RUNTIME.md.
+//
+// Runtime is a facade over parts that each own their state and their lock:
+//   Membership   (membership.h)    the node table, lost nodes, remote names
+//   LinkRules    (link_rules.h)    the link models in force and their table
+//   LocalActors  (local_actors.h)  this node's actors by id, spawning one
+//   PendingCalls (pending_calls.h) requests sent to other nodes, by request id
+//   Delivery     (delivery.h)      local and remote sends, replies (no lock)
+//   Heartbeats   (heartbeats.h)    last sign of life per node (I/O thread only)
+//   RuntimeExecutor (runtime_executor.h) where this runtime's futures send
+//                                   Then callbacks from outside its threads
+// with the Directory, TimerQueue, WorkerPool and Transport. The Runtime's own
+// files are the protocol between the parts: runtime.cc (lifecycle, spawn),
+// runtime_net.cc (joining, system calls, remote spawn), runtime_system.cc
+// (system messages, names, node table), runtime_links.cc (cluster-wide link
+// rules), runtime_liveness.cc (heartbeats, node loss).
+//
+// Lock order. A thread holding one of these locks takes only locks further
+// down the list; a leaf lock is held while taking no other lock. In builds
+// with OLSGD_CHECK_LOCK_ORDER every acquisition is checked against it
+// (runtime/mutex.h has the ranks).
+//   1. Runtime::shutdown_mu_     held through the whole of Shutdown
+//   2. LinkRules::mu_            the head holds it while it sends the rules
+//                                and while it answers a join (so delivery,
+//                                the node table and the transport run under it)
+//   3. Membership::mu_           held while the transport learns a node's
+//                                address, so a node removed concurrently is
+//                                removed from the transport after
+//   4. Transport::peers_mu_, then Transport::Peer::mu (one peer's socket)
+//   5. RuntimeExecutor::mu_      held while posting to the pool
+//   Leaves: LocalActors, PendingCalls, Directory, LinkTable, LinkTable's
+//   LinkState, TimerQueue, ActorCell, WorkerPool, SpanRecorder,
+//   ActorTypeRegistry. Callbacks (reply handlers, promises, timer tasks,
+//   rejected messages) always run after the part that held them let go of
+//   its lock.
 #ifndef OLSGD_RUNTIME_RUNTIME_H_
 #define OLSGD_RUNTIME_RUNTIME_H_
 
@@ -13,22 +47,29 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "runtime/actor.h"
 #include "runtime/actor_cell.h"
 #include "runtime/codec.h"
+#include "runtime/delivery.h"
+#include "runtime/directory.h"
 #include "runtime/error.h"
 #include "runtime/future.h"
 #include "runtime/handle.h"
+#include "runtime/heartbeats.h"
 #include "runtime/ids.h"
 #include "runtime/link_model.h"
+#include "runtime/link_rules.h"
+#include "runtime/local_actors.h"
+#include "runtime/membership.h"
 #include "runtime/method_table.h"
+#include "runtime/mutex.h"
+#include "runtime/pending_calls.h"
+#include "runtime/runtime_executor.h"
 #include "runtime/spans.h"
 #include "runtime/stats.h"
 #include "runtime/tensor.h"
@@ -39,8 +80,6 @@ namespace olsgd::rt {
 
 namespace detail {
 class Transport;
-class Directory;
-struct WireMessage;
 }  // namespace detail
 
 // CURVE encryption and authentication of every tcp link (docs/RUNTIME.md,
@@ -105,15 +144,6 @@ struct RuntimeOptions {
   std::function<void(NodeId, const std::string& reason)> on_node_lost;
 };
 
-struct NodeInfo {
-  NodeId id = kNoNode;
-  std::string name;
-  std::string address;
-  int slots = 0;
-  std::map<std::string, std::string> labels;
-  MSGPACK_DEFINE(id, name, address, slots, labels)
-};
-
 // Process-wide registry of actor types that other nodes may spawn here
 // by name (remote Spawn). Register before the first remote spawn, in every
 // process: RegisterActorType<Reducer, ReducerConfig>().
@@ -122,12 +152,12 @@ class ActorTypeRegistry {
   using SpawnFn = std::function<Result<ActorId>(
       Runtime&, const SpawnOptions&, const msgpack::object& args, std::vector<Tensor>& tensors)>;
   static ActorTypeRegistry& Global();
-  void Add(std::string type_name, SpawnFn fn);
-  const SpawnFn* Find(const std::string& type_name) const;
+  void Add(std::string type_name, SpawnFn fn);  // before the first remote spawn of that type
+  const SpawnFn* Find(const std::string& type_name) const;  // stays valid: never removed
 
  private:
-  mutable std::mutex mu_;
-  std::map<std::string, SpawnFn> fns_;
+  mutable Mutex mu_{LockRank::kTypeRegistry};
+  std::map<std::string, SpawnFn> fns_ GUARDED_BY(mu_);  // by type name
 };
 
 template <class A, class... CtorArgs>
@@ -175,16 +205,15 @@ class Runtime {
   void ClearLinkModels();
 
   ActorStats Stats(ActorId id) const;  // zeros (alive = false) for unknown ids
-  std::vector<ActorStats> AllStats() const;
   TransportStats transport_stats() const;
   SpanRecorder& spans() { return spans_; }
 
-  NodeId node_id() const { return node_id_.load(std::memory_order_acquire); }
-  const std::string& node_name() const { return node_name_; }
+  NodeId node_id() const { return membership_.self_id(); }
+  const std::string& node_name() const { return membership_.self_name(); }
   bool is_head() const { return node_id() == kHeadNode; }
   bool networked() const { return transport_ != nullptr; }
   std::string address() const;  // the advertised endpoint, "" if embedded
-  std::vector<NodeInfo> Nodes() const;
+  std::vector<NodeInfo> Nodes() const { return membership_.All(); }
 
   // Runs `task` on the shared pool / after `delay` on the pool.
   bool Post(Task task);
@@ -193,106 +222,91 @@ class Runtime {
 
   // Stops every actor (OnStop), joins every thread, closes every socket.
   // Idempotent; the destructor calls it.
-  void Shutdown();
+  void Shutdown() EXCLUDES(shutdown_mu_);
 
   // ---- Used by ActorHandle and friends; not for application code. ----
   Status SendLocal(const std::shared_ptr<detail::ActorCell>& to,
-                   std::unique_ptr<detail::Message> m);
+                   std::unique_ptr<detail::Message> m) {
+    return delivery_.SendLocal(to, std::move(m));
+  }
   Status SendRemote(ActorId to, uint8_t type, const std::string& method, uint64_t request_id,
-                    const msgpack::sbuffer& body, std::vector<Tensor> tensors);
+                    const msgpack::sbuffer& body, std::vector<Tensor> tensors) {
+    return delivery_.SendRemote(to, type, method, request_id, body, std::move(tensors));
+  }
   // Completes a local reply from `from` to `to`, through the link model.
-  void DeliverReply(ActorId from, ActorId to, uint64_t bytes, Task complete);
+  void DeliverReply(ActorId from, ActorId to, uint64_t bytes, Task complete) {
+    delivery_.DeliverReply(from, to, bytes, std::move(complete));
+  }
   // A remote reply (kReply / kReplyError message) or a local failure.
-  using ReplyHandler = UniqueFunction<void(Result<detail::WireMessage*>)>;
-  uint64_t AddPending(NodeId node, ReplyHandler h);
-  void FailPending(uint64_t request_id, Error e);
-  std::shared_ptr<detail::ActorCell> FindCell(ActorId id) const;
+  using ReplyHandler = detail::PendingCalls::Handler;
+  uint64_t AddPending(NodeId node, ReplyHandler h) { return pending_.Add(node, std::move(h)); }
+  void FailPending(uint64_t request_id, Error e) { pending_.Fail(request_id, std::move(e)); }
+  std::shared_ptr<detail::ActorCell> FindCell(ActorId id) const { return actors_.Find(id); }
   Result<ActorId> SpawnCell(const SpawnOptions& options, const std::string& type_name,
                             detail::ActorCell::Factory factory, detail::RemoteFinder finder);
   Result<ActorId> SpawnRemote(const SpawnOptions& options, const std::string& type_name,
                               const msgpack::sbuffer& args, std::vector<Tensor> tensors);
   Result<std::pair<ActorId, std::string>> LookupOnce(const std::string& name);
-  ActorId CurrentSender() const;
+  ActorId CurrentSender() const { return delivery_.CurrentSender(); }
   TimerQueue& timers() { return *timers_; }
   WorkerPool& pool() { return *pool_; }
+  // Where Then callbacks of this runtime's futures go outside its threads.
+  detail::RuntimeExecutor* executor() const { return executor_; }
   void OnCellStopped(detail::ActorCell* cell);
   bool shutting_down() const { return shutting_down_.load(std::memory_order_acquire); }
 
  private:
   explicit Runtime(RuntimeOptions options);
+  // runtime_net.cc: joining, system calls, messages from other nodes.
   void StartNetwork();
   void ShutdownNetwork();
   void OnWire(detail::WireMessage& m);
-  void HandleSystem(detail::WireMessage& m);
   void HandleRemoteSpawn(detail::WireMessage m);
-  void ReplyWire(const detail::WireMessage& req, Result<detail::WirePayload> r);
+  void ReplyWire(const detail::WireMessage& req, Result<detail::WirePayload> r) {
+    delivery_.ReplyWire(req, std::move(r));
+  }
   Result<std::shared_ptr<detail::WireMessage>> SystemCall(NodeId node, detail::MsgType type,
                                                           const msgpack::sbuffer& body,
                                                           std::vector<Tensor> tensors,
                                                           std::chrono::milliseconds timeout);
-  // Sends a message to another node, through the link model from `from` to `h.dst`.
-  Status SendWire(NodeId node, const detail::WireHeader& h, const msgpack::sbuffer& body,
-                  std::vector<Tensor> tensors, uint64_t payload_bytes);
-  // runtime_liveness.cc: heartbeats, node loss, clean leaves.
-  void NodeLeft(NodeId node, const std::string& reason);
-  void HeartbeatTick(bool backlog);
-  std::optional<Error> LostNodeError(NodeId node) const;
-  // runtime_links.cc: the cluster-wide link rules.
-  void ApplyLinkRules(const msgpack::object& body);
-  void SendLinkRulesLocked(const std::vector<NodeId>& to);  // link_rules_mu_ held
-  void BroadcastLinkRulesLocked();
-  void OnNameRegistered(const std::string& name);
+  // runtime_system.cc: system messages, the node table, names.
+  void HandleSystem(detail::WireMessage& m);
   void BroadcastNodeTable();
-  Status RegisterName(const std::string& name, ActorId id, const std::string& type_name,
-                      std::chrono::milliseconds timeout);
-  void UnregisterName(const std::string& name, ActorId id);
-  LinkEndpoint EndpointOf(ActorId id, std::string* name_storage) const;
   // `authoritative`: the head's broadcast (nodes missing from it are gone),
   // not a reply to a request that may be older than a broadcast.
   void ApplyNodeTable(const std::vector<NodeInfo>& nodes, bool authoritative = false);
-  Result<NodeId> NodeByName(const std::string& name) const;
+  // A worker asks the head for the node table.
+  void RefreshNodeTable();
+  Status RegisterName(const std::string& name, ActorId id, const std::string& type_name,
+                      std::chrono::milliseconds timeout);
+  void UnregisterName(const std::string& name, ActorId id);
+  // runtime_liveness.cc: heartbeats, node loss, clean leaves.
+  void NodeLeft(NodeId node, const std::string& reason);
+  void HeartbeatTick(bool backlog);
+  // runtime_links.cc: the cluster-wide link rules.
+  void ApplyLinkRules(const msgpack::object& body);
+  void SendLinkRules(const std::vector<NodeId>& to) REQUIRES(link_rules_.mu());
+  void BroadcastLinkRules() REQUIRES(link_rules_.mu());
+  void OnNameRegistered(const std::string& name);
 
-  RuntimeOptions options_;
-  std::atomic<NodeId> node_id_{kHeadNode};
-  std::string node_name_;
+  const RuntimeOptions options_;
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> shut_down_{false};
-  std::mutex shutdown_mu_;
+  Mutex shutdown_mu_{LockRank::kRuntimeShutdown};  // one Shutdown at a time
 
   SpanRecorder spans_;
-  detail::LinkTable links_;
+  detail::Membership membership_;
+  detail::LinkRules link_rules_;
   std::unique_ptr<TimerQueue> timers_;
   std::unique_ptr<WorkerPool> pool_;
-  std::unique_ptr<detail::Transport> transport_;
+  std::unique_ptr<detail::Transport> transport_;  // set while starting; null if embedded
   detail::ScheduleBatch io_batch_;  // the I/O thread's deferred wake-ups (only that thread)
-  std::unique_ptr<detail::Directory> directory_;  // head and embedded only
-
-  mutable std::shared_mutex actors_mu_;
-  std::unordered_map<ActorId, std::shared_ptr<detail::ActorCell>> actors_;
-  std::atomic<uint32_t> next_local_id_{1};
-
-  mutable std::mutex nodes_mu_;
-  std::map<NodeId, NodeInfo> nodes_;
-  std::unordered_map<ActorId, std::string> remote_names_;  // learned by Lookup, for link selectors
-  std::map<NodeId, Error> lost_nodes_;  // nodes that left or were lost (ids are never reused)
-  NodeId next_node_id_ = 1;             // head: the id the next joining node gets
-
-  // Heartbeats: only the I/O thread touches last_heard_.
-  std::atomic<bool> heartbeats_on_{false};
-  std::unordered_map<NodeId, Clock::time_point> last_heard_;
-
-  // Link rules: the head's (cluster-wide, versioned) and this node's own.
-  std::mutex link_rules_mu_;
-  std::vector<LinkRule> cluster_rules_, local_rules_;
-  uint64_t link_rules_version_ = 0;
-
-  std::mutex pending_mu_;
-  struct Pending {
-    NodeId node;
-    ReplyHandler handler;
-  };
-  std::unordered_map<uint64_t, Pending> pending_;
-  std::atomic<uint64_t> next_request_{1};
+  detail::Directory directory_;     // the names: authoritative on the head and when embedded
+  detail::LocalActors actors_;
+  detail::PendingCalls pending_;
+  detail::Heartbeats heartbeats_;
+  detail::Delivery delivery_;
+  detail::RuntimeExecutor* const executor_;  // lives as long as the process
 };
 
 }  // namespace olsgd::rt

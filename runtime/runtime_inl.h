@@ -47,7 +47,8 @@ class LocalTell final : public Message {
   bool Run(ActorCell& cell) override {
     using R = typename MethodTraits<M>::Return;
     A& a = static_cast<A&>(*cell.actor());
-    return RunAndReply<R>([&]() -> R { return InvokeMethod(a, method_, args_); }, [](const auto&) {});
+    return RunAndReply<R>([&]() -> R { return InvokeMethod(a, method_, args_); },
+                          [](const auto&) {});
   }
 
  private:
@@ -60,7 +61,8 @@ class LocalCall final : public Message {
  public:
   using Args = typename MethodTraits<M>::ArgsTuple;
   using T = ResultOf<M>;
-  LocalCall(M A::*m, Args args, Promise<T> p) : method_(m), args_(std::move(args)), promise_(std::move(p)) {}
+  LocalCall(M A::*m, Args args, Promise<T> p)
+      : method_(m), args_(std::move(args)), promise_(std::move(p)) {}
   bool Run(ActorCell& cell) override {
     using R = typename MethodTraits<M>::Return;
     A& a = static_cast<A&>(*cell.actor());
@@ -107,7 +109,8 @@ void CompleteFromWire(Promise<T>& p, Result<WireMessage*> r) {
       w.body.convert(v);
       p.Set(std::move(v));
     } catch (const std::exception& e) {
-      p.SetError(Error{ErrorCode::kDecode, std::string("reply does not match the method's result type: ") + e.what()});
+      p.SetError(Error{ErrorCode::kDecode,
+                       std::string("reply does not match the method's result type: ") + e.what()});
     }
   }
 }
@@ -128,7 +131,8 @@ Status SendRemoteMethod(Runtime* rt, ActorId to, M A::*method, const Tuple& args
   } catch (const std::exception& e) {
     return Error{ErrorCode::kDecode, std::string("cannot pack arguments: ") + e.what()};
   }
-  return rt->SendRemote(to, static_cast<uint8_t>(type), *name, request_id, body, std::move(tensors));
+  return rt->SendRemote(to, static_cast<uint8_t>(type), *name, request_id, body,
+                        std::move(tensors));
 }
 
 }  // namespace detail
@@ -137,7 +141,8 @@ template <class A>
 template <class M, class... Args>
 Status ActorHandle<A>::Tell(M A::*method, Args&&... args) const {
   using Traits = detail::MethodTraits<M>;
-  static_assert(sizeof...(Args) == Traits::kArity, "Tell: wrong number of arguments for this method");
+  static_assert(sizeof...(Args) == Traits::kArity,
+                "Tell: wrong number of arguments for this method");
   if (!rt_) return Error{ErrorCode::kInvalidArgument, "Tell on an empty ActorHandle"};
   using ArgsTuple = typename Traits::ArgsTuple;
   ArgsTuple tuple = ArgsTuple(std::forward<Args>(args)...);
@@ -155,11 +160,13 @@ template <class M, class... Args>
 Future<ResultOf<M>> ActorHandle<A>::Call(M A::*method, Args&&... args) const {
   using Traits = detail::MethodTraits<M>;
   using T = ResultOf<M>;
-  static_assert(sizeof...(Args) == Traits::kArity, "Call: wrong number of arguments for this method");
-  if (!rt_) return Future<T>::Ready(Error{ErrorCode::kInvalidArgument, "Call on an empty ActorHandle"});
+  static_assert(sizeof...(Args) == Traits::kArity,
+                "Call: wrong number of arguments for this method");
+  if (!rt_)
+    return Future<T>::Ready(Error{ErrorCode::kInvalidArgument, "Call on an empty ActorHandle"});
   using ArgsTuple = typename Traits::ArgsTuple;
   ArgsTuple tuple = ArgsTuple(std::forward<Args>(args)...);
-  Promise<T> p;
+  Promise<T> p(rt_->executor());  // Then outside an actor goes to this runtime's pool
   Future<T> f = p.future();
   if (cell_) {
     uint64_t bytes = detail::PayloadBytes(tuple);
@@ -169,8 +176,10 @@ Future<ResultOf<M>> ActorHandle<A>::Call(M A::*method, Args&&... args) const {
     (void)s;
     return f;
   }
-  uint64_t req = rt_->AddPending(
-      id_.node(), [p = std::move(p)](Result<detail::WireMessage*> r) mutable { detail::CompleteFromWire(p, r); });
+  uint64_t req =
+      rt_->AddPending(id_.node(), [p = std::move(p)](Result<detail::WireMessage*> r) mutable {
+        detail::CompleteFromWire(p, r);
+      });
   Status s = detail::SendRemoteMethod(rt_, id_, method, tuple, detail::MsgType::kCall, req);
   if (!s.ok()) rt_->FailPending(req, s.error());
   return f;
@@ -178,9 +187,11 @@ Future<ResultOf<M>> ActorHandle<A>::Call(M A::*method, Args&&... args) const {
 
 template <class A>
 template <class M, class... Args>
-Status ActorHandle<A>::TellAfter(std::chrono::nanoseconds delay, M A::*method, Args&&... args) const {
+Status ActorHandle<A>::TellAfter(std::chrono::nanoseconds delay, M A::*method,
+                                 Args&&... args) const {
   using Traits = detail::MethodTraits<M>;
-  static_assert(sizeof...(Args) == Traits::kArity, "TellAfter: wrong number of arguments for this method");
+  static_assert(sizeof...(Args) == Traits::kArity,
+                "TellAfter: wrong number of arguments for this method");
   if (!rt_) return Error{ErrorCode::kInvalidArgument, "TellAfter on an empty ActorHandle"};
   using ArgsTuple = typename Traits::ArgsTuple;
   ArgsTuple tuple = ArgsTuple(std::forward<Args>(args)...);
@@ -194,7 +205,8 @@ Status ActorHandle<A>::TellAfter(std::chrono::nanoseconds delay, M A::*method, A
 template <class A>
 ActorHandle<A> ActorContext::self() const {
   if (cell_->type_name() != A::kTypeName) {
-    throw std::logic_error("context().self<" + std::string(A::kTypeName) + ">() called in a " + cell_->type_name());
+    throw std::logic_error("context().self<" + std::string(A::kTypeName) + ">() called in a " +
+                           cell_->type_name());
   }
   return ActorHandle<A>(cell_->runtime(), cell_->id(), cell_->shared_from_this());
 }
@@ -202,24 +214,27 @@ ActorHandle<A> ActorContext::self() const {
 template <class A, class... CtorArgs>
 Result<ActorHandle<A>> Runtime::SpawnLocal(SpawnOptions options, CtorArgs&&... args) {
   static_assert(std::is_base_of_v<Actor, A>, "actors derive from rt::Actor");
-  auto factory = [tup = std::make_tuple(std::decay_t<CtorArgs>(std::forward<CtorArgs>(args))...)]()
-      -> std::unique_ptr<Actor> {
-    return std::apply([](const auto&... a) { return std::unique_ptr<Actor>(std::make_unique<A>(a...)); }, tup);
+  auto factory = [tup = std::make_tuple(std::decay_t<CtorArgs>(
+                      std::forward<CtorArgs>(args))...)]() -> std::unique_ptr<Actor> {
+    return std::apply(
+        [](const auto&... a) { return std::unique_ptr<Actor>(std::make_unique<A>(a...)); }, tup);
   };
-  Result<ActorId> id = SpawnCell(options, A::kTypeName, std::move(factory), &MethodTable<A>::FindStatic);
+  Result<ActorId> id =
+      SpawnCell(options, A::kTypeName, std::move(factory), &MethodTable<A>::FindStatic);
   if (!id.ok()) return id.error();
   return ActorHandle<A>(this, *id, FindCell(*id));
 }
 
 template <class A, class... CtorArgs>
 Result<ActorHandle<A>> Runtime::Spawn(SpawnOptions options, CtorArgs&&... args) {
-  if (!options.node.empty() && options.node != node_name_) {
+  if (!options.node.empty() && options.node != node_name()) {
     msgpack::sbuffer body;
     std::vector<Tensor> tensors;
     try {
       detail::PackValue(body, tensors, std::tuple<std::decay_t<CtorArgs>...>(args...));
     } catch (const std::exception& e) {
-      return Error{ErrorCode::kDecode, std::string("cannot pack constructor arguments: ") + e.what()};
+      return Error{ErrorCode::kDecode,
+                   std::string("cannot pack constructor arguments: ") + e.what()};
     }
     Result<ActorId> id = SpawnRemote(options, A::kTypeName, body, std::move(tensors));
     if (!id.ok()) return id.error();
@@ -235,8 +250,8 @@ Result<ActorHandle<A>> Runtime::Lookup(const std::string& name, std::chrono::nan
     auto r = LookupOnce(name);
     if (r.ok()) {
       if (r->second != A::kTypeName) {
-        return Error{ErrorCode::kTypeMismatch,
-                     "actor '" + name + "' is a " + r->second + ", not a " + std::string(A::kTypeName)};
+        return Error{ErrorCode::kTypeMismatch, "actor '" + name + "' is a " + r->second +
+                                                   ", not a " + std::string(A::kTypeName)};
       }
       return HandleOf<A>(r->first);
     }
@@ -256,7 +271,8 @@ void RegisterActorType() {
           detail::TensorSourceScope scope(&tensors);
           args.convert(tup);
         } catch (const std::exception& e) {
-          return Error{ErrorCode::kDecode, std::string("constructor arguments for ") + A::kTypeName +
+          return Error{ErrorCode::kDecode, std::string("constructor arguments for ") +
+                                               A::kTypeName +
                                                " do not match the registered types: " + e.what()};
         }
         auto h = std::apply([&](auto&... a) { return rt.SpawnLocal<A>(o, std::move(a)...); }, tup);

@@ -1,8 +1,7 @@
 // Runtime: the system messages. Joining (on the head), the node table, the
 // directory of names (register, unregister, lookup), leaves and link rules.
-#include <set>
+#include <optional>
 
-#include "runtime/directory.h"
 #include "runtime/log.h"
 #include "runtime/runtime.h"
 #include "runtime/transport_tcp.h"
@@ -30,42 +29,30 @@ void Runtime::HandleSystem(WireMessage& m) {
       case MsgType::kJoin: {
         if (!is_head()) throw std::runtime_error("join sent to a node that is not the head");
         NodeInfo info = m.body.as<NodeInfo>();
-        NodeId id;
-        std::vector<NodeInfo> table;
         // Held until the new node has its link rules, so that a concurrent
         // SetLinkModel either reaches it here or in its broadcast.
-        std::lock_guard rules_lock(link_rules_mu_);
-        bool taken = false;
-        {
-          std::lock_guard lock(nodes_mu_);
-          id = next_node_id_;
-          if (info.name.empty()) info.name = "node" + std::to_string(id);
-          for (const auto& [nid, n] : nodes_) taken |= n.name == info.name;
-          if (!taken) {
-            info.id = id;
-            ++next_node_id_;  // ids are never reused, so a lost node's id stays lost
-            nodes_[id] = info;
-            for (const auto& [nid, n] : nodes_) table.push_back(n);
-          }
-        }
-        if (taken) {
+        MutexLock rules_lock(link_rules_.mu());
+        std::optional<detail::Membership::Admission> admitted = membership_.Admit(info);
+        if (!admitted) {
           // Answer through a temporary peer entry so the joiner hears why
-          // (outside nodes_mu_: a send through a link model takes it).
+          // (outside the membership lock: a send through a link model takes it).
           transport_->SetPeer(kNoNode, info.address);
           WireMessage req = m;
           req.src_node = kNoNode;
-          ReplyWire(req, Error{ErrorCode::kAlreadyExists, "node name '" + info.name + "' is taken"});
+          ReplyWire(req,
+                    Error{ErrorCode::kAlreadyExists, "node name '" + info.name + "' is taken"});
           transport_->RemovePeer(kNoNode);
           return;
         }
+        const NodeId id = admitted->id;
         transport_->SetPeer(id, info.address);
         Log().info("node {} (id {}) joined from {}", info.name, id, info.address);
         WireMessage req = m;
         req.src_node = id;
         detail::WirePayload p;
-        msgpack::pack(p.body, std::make_tuple(id, table));
+        msgpack::pack(p.body, std::make_tuple(id, admitted->table));
         ReplyWire(req, std::move(p));
-        if (link_rules_version_ > 0) SendLinkRulesLocked({id});
+        if (link_rules_.version() > 0) SendLinkRules({id});
         BroadcastNodeTable();
         return;
       }
@@ -85,7 +72,7 @@ void Runtime::HandleSystem(WireMessage& m) {
       }
       case MsgType::kRegisterName: {
         auto [name, id, type] = m.body.as<std::tuple<std::string, ActorId, std::string>>();
-        Status s = directory_->Register(name, id, type);
+        Status s = directory_.Register(name, id, type);
         if (s.ok()) {
           detail::WirePayload p;
           msgpack::pack(p.body, true);
@@ -98,12 +85,12 @@ void Runtime::HandleSystem(WireMessage& m) {
       }
       case MsgType::kUnregisterName: {
         auto [name, id] = m.body.as<std::tuple<std::string, ActorId>>();
-        directory_->Unregister(name, id);
+        directory_.Unregister(name, id);
         return;
       }
       case MsgType::kLookup: {
         auto name = m.body.as<std::string>();
-        auto e = directory_->Find(name);
+        auto e = directory_.Find(name);
         if (!e) {
           ReplyWire(m, Error{ErrorCode::kNotFound, "no actor named '" + name + "'"});
         } else {
@@ -126,7 +113,8 @@ void Runtime::HandleSystem(WireMessage& m) {
     }
   } catch (const std::exception& e) {
     transport_->CountDecodeError();
-    Log().warn("malformed {} message from node {}: {}", detail::MsgTypeName(m.type), m.src_node, e.what());
+    Log().warn("malformed {} message from node {}: {}", detail::MsgTypeName(m.type), m.src_node,
+               e.what());
     if (m.request_id != 0 && m.type != MsgType::kReply && m.type != MsgType::kReplyError) {
       ReplyWire(m, Error{ErrorCode::kDecode, std::string("malformed request: ") + e.what()});
     }
@@ -145,54 +133,43 @@ void Runtime::BroadcastNodeTable() {
 void Runtime::ApplyNodeTable(const std::vector<NodeInfo>& nodes, bool authoritative) {
   // Until our join completes we do not know which entry is us; the join
   // reply carries the table anyway.
-  if (node_id() == kNoNode) return;
-  std::vector<NodeId> gone;
-  {
-    std::lock_guard lock(nodes_mu_);
-    std::set<NodeId> listed;
-    for (const auto& n : nodes) {
-      listed.insert(n.id);
-      if (lost_nodes_.count(n.id)) continue;  // an older table than our news of its loss
-      nodes_[n.id] = n;
-      // A worker keeps dialling the head where it joined it: the head's own
-      // advertised address may be one only it can use (it listens on 0.0.0.0).
-      const bool head_we_joined = n.id == kHeadNode && !options_.join.empty();
-      if (n.id != node_id() && transport_ && !head_we_joined) transport_->SetPeer(n.id, n.address);
-    }
-    if (authoritative) {
-      for (const auto& [id, n] : nodes_) {
-        if (id != node_id() && id != kHeadNode && !listed.count(id)) gone.push_back(id);
-      }
-    }
-  }
+  const NodeId me = node_id();
+  if (me == kNoNode) return;
+  std::vector<NodeId> gone = membership_.Apply(nodes, authoritative, [&](const NodeInfo& n) {
+    // A worker keeps dialling the head where it joined it: the head's own
+    // advertised address may be one only it can use (it listens on 0.0.0.0).
+    const bool head_we_joined = n.id == kHeadNode && !options_.join.empty();
+    if (n.id != me && transport_ && !head_we_joined) transport_->SetPeer(n.id, n.address);
+  });
   for (NodeId id : gone) NodeLeft(id, "dropped by the head");
 }
 
-Result<NodeId> Runtime::NodeByName(const std::string& name) const {
-  std::lock_guard lock(nodes_mu_);
-  std::string known;
-  for (const auto& [id, n] : nodes_) {
-    if (n.name == name) return id;
-    known += (known.empty() ? "" : ", ") + n.name;
+void Runtime::RefreshNodeTable() {
+  auto r = SystemCall(kHeadNode, MsgType::kNodeTable, Pack(msgpack::type::nil_t()), {},
+                      std::chrono::milliseconds(5000));
+  if (!r.ok()) return;
+  try {
+    ApplyNodeTable((*r)->body.as<std::vector<NodeInfo>>());
+  } catch (const std::exception&) {
   }
-  return Error{ErrorCode::kNotFound, "no node named '" + name + "' (known: " + known + ")"};
 }
 
 Status Runtime::RegisterName(const std::string& name, ActorId id, const std::string& type_name,
                              std::chrono::milliseconds timeout) {
   if (is_head() || !transport_) {
-    Status s = directory_->Register(name, id, type_name);
+    Status s = directory_.Register(name, id, type_name);
     if (s.ok()) OnNameRegistered(name);
     return s;
   }
-  auto r = SystemCall(kHeadNode, MsgType::kRegisterName, Pack(std::make_tuple(name, id, type_name)), {}, timeout);
+  auto r = SystemCall(kHeadNode, MsgType::kRegisterName, Pack(std::make_tuple(name, id, type_name)),
+                      {}, timeout);
   if (!r.ok()) return r.error();
   return OkStatus();
 }
 
 void Runtime::UnregisterName(const std::string& name, ActorId id) {
   if (is_head() || !transport_) {
-    directory_->Unregister(name, id);
+    directory_.Unregister(name, id);
     return;
   }
   if (shut_down_.load()) return;
@@ -202,18 +179,16 @@ void Runtime::UnregisterName(const std::string& name, ActorId id) {
 
 Result<std::pair<ActorId, std::string>> Runtime::LookupOnce(const std::string& name) {
   if (is_head() || !transport_) {
-    auto e = directory_->Find(name);
+    auto e = directory_.Find(name);
     if (!e) return Error{ErrorCode::kNotFound, "no actor named '" + name + "'"};
     return std::make_pair(e->id, e->type_name);
   }
-  auto r = SystemCall(kHeadNode, MsgType::kLookup, Pack(name), {}, std::chrono::milliseconds(10000));
+  auto r =
+      SystemCall(kHeadNode, MsgType::kLookup, Pack(name), {}, std::chrono::milliseconds(10000));
   if (!r.ok()) return r.error();
   try {
     auto [id, type] = (*r)->body.as<std::tuple<ActorId, std::string>>();
-    {
-      std::lock_guard lock(nodes_mu_);
-      remote_names_[id] = name;
-    }
+    membership_.RememberName(id, name);
     return std::make_pair(id, type);
   } catch (const std::exception& e) {
     return Error{ErrorCode::kDecode, std::string("malformed lookup reply: ") + e.what()};

@@ -9,32 +9,25 @@
 namespace olsgd::rt {
 
 SpanRecorder::SpanRecorder(int pid, std::string process_name)
-    : pid_(pid), process_name_(std::move(process_name)), origin_(std::chrono::steady_clock::now()) {}
+    : pid_(pid),
+      process_name_(std::move(process_name)),
+      origin_(std::chrono::steady_clock::now()) {}
 
 void SpanRecorder::Add(SpanEvent e) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (e.pid < 0) e.pid = pid_;
   events_.push_back(std::move(e));
 }
 
-void SpanRecorder::Record(std::string track, std::string category, std::string name, TimePoint start,
-                          TimePoint end, std::vector<SpanArg> args) {
+void SpanRecorder::Record(std::string track, std::string category, std::string name,
+                          TimePoint start, TimePoint end, std::vector<SpanArg> args) {
   if (!enabled()) return;
-  Add({std::move(track), std::move(category), std::move(name), start, end, std::move(args), 'X', -1});
+  Add({std::move(track), std::move(category), std::move(name), start, end, std::move(args), 'X',
+       -1});
 }
 
-void SpanRecorder::Instant(std::string track, std::string category, std::string name, TimePoint at,
-                           std::vector<SpanArg> args) {
-  if (!enabled()) return;
-  Add({std::move(track), std::move(category), std::move(name), at, at, std::move(args), 'i', -1});
-}
-
-void SpanRecorder::Counter(std::string track, std::string name, TimePoint at, std::vector<SpanArg> args) {
-  if (!enabled()) return;
-  Add({std::move(track), "counter", std::move(name), at, at, std::move(args), 'C', -1});
-}
-
-SpanRecorder::Scoped::Scoped(SpanRecorder* r, std::string track, std::string category, std::string name)
+SpanRecorder::Scoped::Scoped(SpanRecorder* r, std::string track, std::string category,
+                             std::string name)
     : r_(r),
       track_(std::move(track)),
       category_(std::move(category)),
@@ -49,23 +42,23 @@ SpanRecorder::Scoped::~Scoped() {
 }
 
 void SpanRecorder::SetProcess(int pid, std::string process_name) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   pid_ = pid;
   process_name_ = std::move(process_name);
 }
 
 std::vector<SpanEvent> SpanRecorder::Snapshot() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return events_;
 }
 
 size_t SpanRecorder::size() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return events_.size();
 }
 
 void SpanRecorder::Clear() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   events_.clear();
 }
 
@@ -73,11 +66,21 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -130,7 +133,7 @@ std::string SpanRecorder::ToChromeTraceJson() const {
   int pid;
   std::string process_name;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     events = events_;
     pid = pid_;
     process_name = process_name_;
@@ -169,7 +172,8 @@ std::string SpanRecorder::ToChromeTraceJson() const {
       AppendNumber(out, std::chrono::duration<double, std::micro>(e.end - e.start).count());
     }
     if (e.phase == 'i') out += ",\"s\":\"t\"";
-    out += ",\"pid\":" + std::to_string(e.pid) + ",\"tid\":" + std::to_string(tids[{e.pid, e.track}]);
+    out +=
+        ",\"pid\":" + std::to_string(e.pid) + ",\"tid\":" + std::to_string(tids[{e.pid, e.track}]);
     if (!e.args.empty()) {
       out += ",\"args\":";
       AppendArgs(out, e.args);
@@ -182,7 +186,8 @@ std::string SpanRecorder::ToChromeTraceJson() const {
 
 Status SpanRecorder::WriteChromeTrace(const std::string& path) const {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) return Error{ErrorCode::kInvalidArgument, "cannot open trace file " + path + " for writing"};
+  if (!f)
+    return Error{ErrorCode::kInvalidArgument, "cannot open trace file " + path + " for writing"};
   std::string json = ToChromeTraceJson();
   f.write(json.data(), static_cast<std::streamsize>(json.size()));
   if (!f) return Error{ErrorCode::kUnknown, "write failed for trace file " + path};

@@ -5,15 +5,16 @@
 #ifndef OLSGD_RUNTIME_SPANS_H_
 #define OLSGD_RUNTIME_SPANS_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "runtime/error.h"
+#include "runtime/mutex.h"
 
 namespace olsgd::rt {
 
@@ -41,11 +42,6 @@ class SpanRecorder {
   // A complete span [start, end] on `track`.
   void Record(std::string track, std::string category, std::string name, TimePoint start,
               TimePoint end, std::vector<SpanArg> args = {});
-  // A zero-length marker.
-  void Instant(std::string track, std::string category, std::string name, TimePoint at,
-               std::vector<SpanArg> args = {});
-  // A counter sample (Perfetto draws it as a graph); `args` are the series.
-  void Counter(std::string track, std::string name, TimePoint at, std::vector<SpanArg> args);
 
   // Adds a finished event as is (e.g. one recorded on another node), even
   // while recording is off.
@@ -86,14 +82,14 @@ class SpanRecorder {
   Status WriteChromeTrace(const std::string& path) const;
 
  private:
-  void Add(SpanEvent e);
+  void Add(SpanEvent e) EXCLUDES(mu_);
 
   std::atomic<bool> enabled_{true};
-  int pid_;
-  std::string process_name_;
-  TimePoint origin_;
-  mutable std::mutex mu_;
-  std::vector<SpanEvent> events_;
+  mutable Mutex mu_{LockRank::kSpanRecorder};
+  int pid_ GUARDED_BY(mu_);
+  std::string process_name_ GUARDED_BY(mu_);
+  TimePoint origin_;  // not guarded: set it before other threads record
+  std::vector<SpanEvent> events_ GUARDED_BY(mu_);
 };
 
 // Appends `s` to `out` as a JSON string literal (with quotes and escapes).

@@ -14,20 +14,20 @@ TimerId TimerQueue::Schedule(Clock::time_point when, Task task) {
   bool wake;
   TimerId id;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stop_) return 0;
     id = next_id_++;
     wake = tasks_.empty() || when < tasks_.begin()->first.first;
     tasks_.emplace(Key{when, id}, std::move(task));
     when_.emplace(id, when);
   }
-  if (wake) cv_.notify_one();
+  if (wake) cv_.NotifyOne();
   return id;
 }
 
 bool TimerQueue::Cancel(TimerId id) {
   Task dropped;  // destroyed outside the lock
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   auto it = when_.find(id);
   if (it == when_.end()) return false;
   auto t = tasks_.find(Key{it->second, id});
@@ -40,33 +40,33 @@ bool TimerQueue::Cancel(TimerId id) {
 void TimerQueue::Stop() {
   std::map<Key, Task> dropped;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
     dropped.swap(tasks_);
     when_.clear();
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   if (thread_.joinable()) thread_.join();
 }
 
 size_t TimerQueue::pending() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   return tasks_.size();
 }
 
 void TimerQueue::Loop() {
   pthread_setname_np(pthread_self(), "olsgd-timer");
   std::vector<Task> due;
-  std::unique_lock lock(mu_);
+  mu_.Lock();
   while (!stop_) {
     if (tasks_.empty()) {
-      cv_.wait(lock);
+      cv_.Wait(mu_);
       continue;
     }
     auto next = tasks_.begin()->first.first;
     auto now = Clock::now();
     if (next > now) {
-      cv_.wait_until(lock, next);
+      cv_.WaitUntil(mu_, next);
       continue;
     }
     // Take everything due now, in (time, id) order.
@@ -76,11 +76,13 @@ void TimerQueue::Loop() {
       due.push_back(std::move(it->second));
       tasks_.erase(it);
     }
-    lock.unlock();
+    // Run them without the lock: a task may schedule another.
+    mu_.Unlock();
     for (auto& t : due) t();
     due.clear();
-    lock.lock();
+    mu_.Lock();
   }
+  mu_.Unlock();
 }
 
 }  // namespace olsgd::rt

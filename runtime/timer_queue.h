@@ -5,14 +5,13 @@
 #define OLSGD_RUNTIME_TIMER_QUEUE_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 
+#include "runtime/mutex.h"
 #include "runtime/unique_function.h"
 
 namespace olsgd::rt {
@@ -29,23 +28,24 @@ class TimerQueue {
 
   // Runs `task` on the timer thread at `when` (at once if past). Returns 0
   // after Stop() (the task is dropped).
-  TimerId Schedule(Clock::time_point when, Task task);
+  TimerId Schedule(Clock::time_point when, Task task) EXCLUDES(mu_);
   // Removes a pending task; false if it already ran or never existed.
-  bool Cancel(TimerId id);
-  // Drops pending tasks (destroying them) and joins the thread. Idempotent.
-  void Stop();
-  size_t pending() const;
+  bool Cancel(TimerId id) EXCLUDES(mu_);
+  // Drops pending tasks (destroying them, outside the lock) and joins the
+  // thread. Idempotent.
+  void Stop() EXCLUDES(mu_);
+  size_t pending() const EXCLUDES(mu_);
 
  private:
-  void Loop();
+  void Loop() EXCLUDES(mu_);
   using Key = std::pair<Clock::time_point, TimerId>;
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::map<Key, Task> tasks_;
-  std::unordered_map<TimerId, Clock::time_point> when_;
-  TimerId next_id_ = 1;
-  bool stop_ = false;
+  mutable Mutex mu_{LockRank::kTimerQueue};
+  CondVar cv_;                                 // an earlier task, or stop_
+  std::map<Key, Task> tasks_ GUARDED_BY(mu_);  // pending, in (time, id) order
+  std::unordered_map<TimerId, Clock::time_point> when_ GUARDED_BY(mu_);  // id -> its key's time
+  TimerId next_id_ GUARDED_BY(mu_) = 1;
+  bool stop_ GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -89,7 +89,7 @@ Status Transport::Start() {
 }
 
 void Transport::SetPeer(NodeId id, const std::string& address) {
-  std::unique_lock lock(peers_mu_);
+  WriterMutexLock lock(peers_mu_);
   auto& p = peers_[id];
   if (p && p->address == address) return;
   p = std::make_shared<Peer>();
@@ -97,14 +97,14 @@ void Transport::SetPeer(NodeId id, const std::string& address) {
 }
 
 bool Transport::HasPeer(NodeId id) const {
-  std::shared_lock lock(peers_mu_);
+  ReaderMutexLock lock(peers_mu_);
   return peers_.count(id) > 0;
 }
 
 void Transport::RemovePeer(NodeId id) {
   std::shared_ptr<Peer> p;
   {
-    std::unique_lock lock(peers_mu_);
+    WriterMutexLock lock(peers_mu_);
     auto it = peers_.find(id);
     if (it == peers_.end()) return;
     p = it->second;
@@ -115,7 +115,7 @@ void Transport::RemovePeer(NodeId id) {
     std::lock_guard block(p->budget->mu);
     p->budget->cv.notify_all();
   }
-  std::lock_guard lock(p->mu);
+  MutexLock lock(p->mu);
   if (p->dealer) {
     p->dealer->set(zmq::sockopt::linger, 0);
     p->dealer->close();
@@ -133,7 +133,7 @@ Status Transport::Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& b
                        const std::vector<Tensor>& tensors, bool dontwait) {
   std::shared_ptr<Peer> peer;
   {
-    std::shared_lock lock(peers_mu_);
+    ReaderMutexLock lock(peers_mu_);
     auto it = peers_.find(to);
     if (it != peers_.end()) peer = it->second;
   }
@@ -189,13 +189,13 @@ Status Transport::Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& b
   uint64_t wire = 0;
   for (const auto& f : frames) wire += f.size();
 
-  std::unique_lock lock(peer->mu, std::defer_lock);
   if (dontwait) {
-    if (!lock.try_lock())
+    if (!peer->mu.TryLock())
       return Error{ErrorCode::kBackpressure, "node " + std::to_string(to) + " is busy"};
   } else {
-    lock.lock();
+    peer->mu.Lock();
   }
+  MutexLock lock(peer->mu, kAdoptLock);
   if (peer->closed.load(std::memory_order_acquire)) {
     send_failures_.fetch_add(1, std::memory_order_relaxed);
     return Error{ErrorCode::kTransport, "node " + std::to_string(to) + " was removed"};
@@ -378,9 +378,9 @@ void Transport::Stop() {
     wake_fd_ = -1;
   }
   {
-    std::unique_lock lock(peers_mu_);
+    WriterMutexLock lock(peers_mu_);
     for (auto& [id, p] : peers_) {
-      std::lock_guard plock(p->mu);
+      MutexLock plock(p->mu);
       if (p->dealer) {
         p->dealer->close();
         p->dealer.reset();
@@ -405,7 +405,7 @@ TransportStats Transport::stats() const {
   s.backpressure_waits = backpressure_waits_.load();
   if (zap_) s.auth_refused = zap_->refused();
   s.handshake_failures = handshake_failures_.load();
-  std::shared_lock lock(peers_mu_);
+  ReaderMutexLock lock(peers_mu_);
   for (const auto& [id, p] : peers_) s.outgoing_bytes_in_flight += p->budget->in_flight.load();
   return s;
 }

@@ -28,15 +28,13 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
-
 #include <zmq.hpp>
 
 #include "runtime/codec.h"
+#include "runtime/mutex.h"
 #include "runtime/stats.h"
 #include "runtime/zap_handler.h"
 
@@ -72,7 +70,8 @@ class Transport {
   // last drain stopped at its budget (more input is waiting).
   using TickHook = std::function<void(bool backlog)>;
 
-  Transport(Options options, Handler handler, DrainedHook drained = nullptr, TickHook tick = nullptr);
+  Transport(Options options, Handler handler, DrainedHook drained = nullptr,
+            TickHook tick = nullptr);
   ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
@@ -84,28 +83,29 @@ class Transport {
   const std::string& advertised() const { return advertised_; }
 
   // Where node `id` listens. Connects lazily on the first send.
-  void SetPeer(NodeId id, const std::string& address);
-  bool HasPeer(NodeId id) const;
-  void RemovePeer(NodeId id);
+  void SetPeer(NodeId id, const std::string& address) EXCLUDES(peers_mu_);
+  bool HasPeer(NodeId id) const EXCLUDES(peers_mu_);
+  void RemovePeer(NodeId id) EXCLUDES(peers_mu_);
 
   // Sends one message to node `to`; blocks up to the send timeout under
   // backpressure. Thread-safe. With `dontwait` it never blocks: a full queue
   // or a peer busy with another sender gives kBackpressure at once.
-  Status Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& body, const std::vector<Tensor>& tensors,
-              bool dontwait = false);
+  Status Send(NodeId to, const WireHeader& h, const msgpack::sbuffer& body,
+              const std::vector<Tensor>& tensors, bool dontwait = false) EXCLUDES(peers_mu_);
 
-  // Joins the I/O thread, closes every socket and the context. Idempotent.
-  void Stop();
+  // Joins the I/O thread, closes every socket and the context. Idempotent;
+  // called by the runtime's shutdown (or a failed join) only.
+  void Stop() EXCLUDES(peers_mu_);
 
-  TransportStats stats() const;
+  TransportStats stats() const EXCLUDES(peers_mu_);
   void CountUndeliverable() { undeliverable_.fetch_add(1, std::memory_order_relaxed); }
   void CountDecodeError() { decode_errors_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
   struct Peer {
-    std::mutex mu;
-    std::string address;
-    std::unique_ptr<zmq::socket_t> dealer;
+    Mutex mu{LockRank::kTransportPeer};  // whoever sends to the peer holds it
+    std::string address;                 // set by SetPeer before the peer is shared; then read-only
+    std::unique_ptr<zmq::socket_t> dealer GUARDED_BY(mu);  // connected on the first send
     std::shared_ptr<FrameBudget> budget = std::make_shared<FrameBudget>();
     std::atomic<bool> closed{false};  // removed: blocked senders give up
   };
@@ -129,12 +129,13 @@ class Transport {
   bool stopped_ = false;
   std::thread io_thread_;
 
-  mutable std::shared_mutex peers_mu_;
-  std::unordered_map<NodeId, std::shared_ptr<Peer>> peers_;
+  mutable SharedMutex peers_mu_{LockRank::kTransportPeers};
+  std::unordered_map<NodeId, std::shared_ptr<Peer>> peers_ GUARDED_BY(peers_mu_);  // by node id
 
   std::atomic<uint64_t> sent_{0}, received_{0}, bytes_sent_{0}, bytes_received_{0};
   std::atomic<uint64_t> handshake_failures_{0};
-  std::atomic<uint64_t> decode_errors_{0}, undeliverable_{0}, send_failures_{0}, backpressure_waits_{0};
+  std::atomic<uint64_t> decode_errors_{0}, undeliverable_{0}, send_failures_{0},
+      backpressure_waits_{0};
 };
 
 }  // namespace olsgd::rt::detail

@@ -4,10 +4,6 @@
 
 namespace olsgd::rt {
 
-namespace {
-thread_local const WorkerPool* t_pool = nullptr;
-}
-
 WorkerPool::WorkerPool(int threads, std::string name, int spin_iterations)
     : spin_iterations_(spin_iterations), name_(std::move(name)) {
   if (threads < 1) threads = 1;
@@ -20,33 +16,30 @@ WorkerPool::~WorkerPool() { Stop(); }
 bool WorkerPool::Submit(Task task) {
   bool wake;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stop_) return false;
     queue_.push_back(std::move(task));
     pending_.fetch_add(1, std::memory_order_release);
     wake = sleepers_ > 0;
   }
-  if (wake) cv_.notify_one();
+  if (wake) cv_.NotifyOne();
   return true;
 }
 
 void WorkerPool::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stop_ && threads_.empty()) return;
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.NotifyAll();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
   threads_.clear();
 }
 
-bool WorkerPool::OnPoolThread() const { return t_pool == this; }
-
 void WorkerPool::Loop(int index) {
-  t_pool = this;
   std::string tname = name_.substr(0, 12) + "/" + std::to_string(index);
   pthread_setname_np(pthread_self(), tname.substr(0, 15).c_str());
   for (;;) {
@@ -56,9 +49,9 @@ void WorkerPool::Loop(int index) {
     }
     Task task;
     {
-      std::unique_lock lock(mu_);
+      MutexLock lock(mu_);
       ++sleepers_;
-      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      while (!stop_ && queue_.empty()) cv_.Wait(mu_);
       --sleepers_;
       if (queue_.empty()) return;  // stopped and drained
       task = std::move(queue_.front());

@@ -5,13 +5,12 @@
 #define OLSGD_RUNTIME_WORKER_POOL_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "runtime/mutex.h"
 #include "runtime/unique_function.h"
 
 namespace olsgd::rt {
@@ -25,25 +24,24 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   // Queues a task; returns false (and drops it) after Stop().
-  bool Submit(Task task);
-  // Runs what is queued, then joins the threads. Idempotent.
-  void Stop();
+  bool Submit(Task task) EXCLUDES(mu_);
+  // Runs what is queued, then joins the threads. Idempotent; not to be
+  // called from two threads at once.
+  void Stop() EXCLUDES(mu_);
   int threads() const { return static_cast<int>(threads_.size()); }
-  // True on one of this pool's threads.
-  bool OnPoolThread() const;
 
  private:
-  void Loop(int index);
+  void Loop(int index) EXCLUDES(mu_);
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Task> queue_;
-  std::atomic<int64_t> pending_{0};
-  int sleepers_ = 0;
-  bool stop_ = false;
-  int spin_iterations_;
-  std::string name_;
-  std::vector<std::thread> threads_;
+  Mutex mu_{LockRank::kWorkerPool};
+  CondVar cv_;                              // a task arrived, or stop_
+  std::deque<Task> queue_ GUARDED_BY(mu_);  // FIFO
+  std::atomic<int64_t> pending_{0};         // queue_.size(), for spinning without the lock
+  int sleepers_ GUARDED_BY(mu_) = 0;        // threads waiting on cv_
+  bool stop_ GUARDED_BY(mu_) = false;
+  const int spin_iterations_;
+  const std::string name_;
+  std::vector<std::thread> threads_;  // only the constructor and Stop
 };
 
 }  // namespace olsgd::rt

@@ -2,7 +2,7 @@
 //   one-way tell throughput (64 B), call round trip (vs REQ/REP), and
 //   bandwidth for 1 MiB and 64 MiB payloads; each in-process and across two
 //   processes over tcp loopback. Prints JSON and writes it to --out
-//   (default bench/results/runtime.json).
+//   (default bench/results/runtime.json). --help lists the options.
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,7 +37,8 @@ double RuntimeTell(const rt::ActorHandle<Recorder>& sink, long count) {
   for (long i = 0; i < count; ++i) (void)sink.Tell(&Recorder::Consume, payload);
   auto [after, b1] = sink.Call(&Recorder::Consumed).Get(120s).value();
   double s = std::chrono::duration<double>(Clock::now() - t0).count();
-  if (after - before != count) std::fprintf(stderr, "warning: sink got %ld of %ld\n", long(after - before), count);
+  if (after - before != count)
+    std::fprintf(stderr, "warning: sink got %ld of %ld\n", long(after - before), count);
   return s;
 }
 
@@ -66,16 +67,30 @@ double RuntimeBandwidth(const rt::ActorHandle<Recorder>& sink, size_t bytes, lon
   for (long i = 0; i < count; ++i) (void)sink.Tell(&Recorder::Take, t);
   auto [after, b1] = sink.Call(&Recorder::Consumed).Get(300s).value();
   double s = std::chrono::duration<double>(Clock::now() - t0).count();
-  if (after - before != count) std::fprintf(stderr, "warning: sink got %ld of %ld\n", long(after - before), count);
+  if (after - before != count)
+    std::fprintf(stderr, "warning: sink got %ld of %ld\n", long(after - before), count);
   return s;
 }
 
+// The second process (runtime_peer); --peer overrides it, so that a saved
+// build can be run against its own peer when comparing two builds.
+std::string g_peer = OLSGD_RUNTIME_PEER;
+
+constexpr const char* kUsage =
+    "usage: runtime_bench [--out FILE] [--only SECTION] [--peer PATH]\n"
+    "  --out FILE      where the JSON goes (default bench/results/runtime.json)\n"
+    "  --only SECTION  run one section and write nothing: tell (64 B tells, in-process\n"
+    "                  and across processes), rtt, async, bw, or tellx (only the\n"
+    "                  cross-process tells of the runtime, for a profiler)\n"
+    "  --peer PATH     the runtime_peer binary (default: the one built with this bench)\n";
+
 // Starts a raw runtime_peer and returns its endpoint.
-std::string StartRaw(std::vector<std::unique_ptr<rt::testing::PeerProcess>>& procs, const std::string& mode,
-                     const std::string& arg) {
-  std::string file = "/tmp/olsgd_bench_" + std::to_string(getpid()) + "_" + std::to_string(procs.size());
+std::string StartRaw(std::vector<std::unique_ptr<rt::testing::PeerProcess>>& procs,
+                     const std::string& mode, const std::string& arg) {
+  std::string file =
+      "/tmp/olsgd_bench_" + std::to_string(getpid()) + "_" + std::to_string(procs.size());
   std::remove(file.c_str());
-  std::vector<std::string> args{OLSGD_RUNTIME_PEER, mode, file};
+  std::vector<std::string> args{g_peer, mode, file};
   if (!arg.empty()) args.push_back(arg);
   procs.push_back(std::make_unique<rt::testing::PeerProcess>(args));
   for (int i = 0; i < 2000; ++i) {
@@ -128,13 +143,24 @@ int main(int argc, char** argv) {
   // --only tell|rtt|async|bw runs one section and writes nothing; --only
   // tellx runs just the runtime's cross-process tells (for a profiler).
   std::string only;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == "--out") out = argv[i + 1];
-    if (std::string(argv[i]) == "--only") only = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (i + 1 >= argc || (flag != "--out" && flag != "--only" && flag != "--peer")) {
+      std::fputs(kUsage, stderr);
+      return 2;
+    }
+    std::string value = argv[++i];
+    if (flag == "--out") out = value;
+    if (flag == "--only") only = value;
+    if (flag == "--peer") g_peer = value;
   }
   auto run = [&](const char* section) { return only.empty() || only == section; };
   const long kTells = 300000, kRtts = 5000;
-  const long kMiB1 = 300, kMiB64 = 12;          // across processes (real copies over tcp)
+  const long kMiB1 = 300, kMiB64 = 12;             // across processes (real copies over tcp)
   const long kMiB1In = 100000, kMiB64In = 100000;  // in one process (pointers only)
   std::vector<Row> rows;
 
@@ -143,12 +169,13 @@ int main(int argc, char** argv) {
   ho.listen = "tcp://127.0.0.1:0";
   auto head = rt::Runtime::Start(ho);
   auto local = head->Spawn<Recorder>({.name = "bench.local"}).value();
-  rt::testing::PeerProcess worker({OLSGD_RUNTIME_PEER, "worker", head->address(), "w1"});
+  rt::testing::PeerProcess worker({g_peer, "worker", head->address(), "w1"});
   auto remote = head->Lookup<Recorder>("w1.rec", 30s).value();
   std::vector<std::unique_ptr<rt::testing::PeerProcess>> raw;
 
   if (only == "tellx") {
-    double rt_x = Best(3, [&] { return kTells / RuntimeTell(remote, kTells); }, false);
+    double rt_x = Best(
+        3, [&] { return kTells / RuntimeTell(remote, kTells); }, false);
     std::printf("runtime tells across processes: %.6g msgs/s\n", rt_x);
   }
   // 1. One-way tell throughput, 64 B.
@@ -180,8 +207,10 @@ int main(int argc, char** argv) {
   // 2b. Async calls per second (no raw equivalent; compared with Ray).
   double async_in = 0, async_x = 0;
   if (run("async")) {
-    async_in = Best(3, [&] { return RuntimeAsyncCalls(local, 200000); }, false);
-    async_x = Best(3, [&] { return RuntimeAsyncCalls(remote, 200000); }, false);
+    async_in = Best(
+        3, [&] { return RuntimeAsyncCalls(local, 200000); }, false);
+    async_x = Best(
+        3, [&] { return RuntimeAsyncCalls(remote, 200000); }, false);
   }
   // 3. Bandwidth. In one process neither side copies a payload (raw ZeroMQ
   // passes a zero-copy frame over inproc, the runtime a Tensor reference
@@ -207,42 +236,48 @@ int main(int argc, char** argv) {
     rows.push_back({bw.name, "MiB/s", raw_in, rt_in, raw_x, rt_x, false});
   }
 
-  if (auto c = head->Lookup<rt::testing::Control>("w1.control", 1s); c.ok()) (void)c->Tell(&rt::testing::Control::Quit);
+  if (auto c = head->Lookup<rt::testing::Control>("w1.control", 1s); c.ok())
+    (void)c->Tell(&rt::testing::Control::Quit);
   worker.Wait(20s);
   head->Shutdown();
 
   if (!only.empty()) {
     for (const Row& r : rows) {
-      std::printf("%s: in-process raw %.6g rt %.6g (%.3fx); two processes raw %.6g rt %.6g (%.3fx)\n", r.name.c_str(),
-                  r.raw_in, r.rt_in, r.rt_in / r.raw_in, r.raw_x, r.rt_x, r.rt_x / r.raw_x);
+      std::printf(
+          "%s: in-process raw %.6g rt %.6g (%.3fx); two processes raw %.6g rt %.6g (%.3fx)\n",
+          r.name.c_str(), r.raw_in, r.rt_in, r.rt_in / r.raw_in, r.raw_x, r.rt_x, r.rt_x / r.raw_x);
     }
-    if (run("async")) std::printf("async calls/s: in-process %.0f, two processes %.0f\n", async_in, async_x);
+    if (run("async"))
+      std::printf("async calls/s: in-process %.0f, two processes %.0f\n", async_in, async_x);
     return 0;
   }
-  std::string json = "{\n  \"bench\": \"runtime\",\n  \"machine_cores\": " +
-                     std::to_string(std::thread::hardware_concurrency()) +
-                     ",\n  \"method\": \"best of 3 (tells: 5, bandwidth: 2), raw and runtime runs alternated\",\n"
-                     "  \"in_process_bandwidth\": \"zero-copy on both sides: message rate times size\",\n"
-                     "  \"results\": [\n";
+  std::string json =
+      "{\n  \"bench\": \"runtime\",\n  \"machine_cores\": " +
+      std::to_string(std::thread::hardware_concurrency()) +
+      ",\n  \"method\": \"best of 3 (tells: 5, bandwidth: 2), raw and runtime runs alternated\",\n"
+      "  \"in_process_bandwidth\": \"zero-copy on both sides: message rate times size\",\n"
+      "  \"results\": [\n";
   char buf[512];
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
     // Ratio runtime/raw for rates; for latency it is runtime/raw too (lower is better).
-    std::snprintf(buf, sizeof buf,
-                  "    {\"name\": \"%s\", \"unit\": \"%s\", \"lower_is_better\": %s,\n"
-                  "     \"in_process\": {\"raw_zmq\": %.6g, \"runtime\": %.6g, \"ratio\": %.3f},\n"
-                  "     \"two_processes\": {\"raw_zmq\": %.6g, \"runtime\": %.6g, \"ratio\": %.3f}}%s\n",
-                  r.name.c_str(), r.unit.c_str(), r.lower_is_better ? "true" : "false", r.raw_in, r.rt_in,
-                  r.rt_in / r.raw_in, r.raw_x, r.rt_x, r.rt_x / r.raw_x, i + 1 < rows.size() ? "," : "");
+    std::snprintf(
+        buf, sizeof buf,
+        "    {\"name\": \"%s\", \"unit\": \"%s\", \"lower_is_better\": %s,\n"
+        "     \"in_process\": {\"raw_zmq\": %.6g, \"runtime\": %.6g, \"ratio\": %.3f},\n"
+        "     \"two_processes\": {\"raw_zmq\": %.6g, \"runtime\": %.6g, \"ratio\": %.3f}}%s\n",
+        r.name.c_str(), r.unit.c_str(), r.lower_is_better ? "true" : "false", r.raw_in, r.rt_in,
+        r.rt_in / r.raw_in, r.raw_x, r.rt_x, r.rt_x / r.raw_x, i + 1 < rows.size() ? "," : "");
     json += buf;
   }
-  std::snprintf(buf, sizeof buf,
-                "  ],\n  \"ray_async_calls_per_s\": %.0f,\n"
-                "  \"runtime_async_calls_per_s\": {\"in_process\": %.0f, \"two_processes\": %.0f},\n"
-                "  \"async_calls_vs_ray\": {\"in_process\": %.1f, \"two_processes\": %.1f},\n"
-                "  \"tells_vs_ray\": {\"in_process\": %.1f, \"two_processes\": %.1f}\n}\n",
-                kRayCallsPerSec, async_in, async_x, async_in / kRayCallsPerSec, async_x / kRayCallsPerSec,
-                rows[0].rt_in / kRayCallsPerSec, rows[0].rt_x / kRayCallsPerSec);
+  std::snprintf(
+      buf, sizeof buf,
+      "  ],\n  \"ray_async_calls_per_s\": %.0f,\n"
+      "  \"runtime_async_calls_per_s\": {\"in_process\": %.0f, \"two_processes\": %.0f},\n"
+      "  \"async_calls_vs_ray\": {\"in_process\": %.1f, \"two_processes\": %.1f},\n"
+      "  \"tells_vs_ray\": {\"in_process\": %.1f, \"two_processes\": %.1f}\n}\n",
+      kRayCallsPerSec, async_in, async_x, async_in / kRayCallsPerSec, async_x / kRayCallsPerSec,
+      rows[0].rt_in / kRayCallsPerSec, rows[0].rt_x / kRayCallsPerSec);
   json += buf;
   std::fputs(json.c_str(), stdout);
   if (std::ofstream f(out); f) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
+#include <memory>
 #include <thread>
 
 #include "runtime/runtime.h"
@@ -116,7 +118,8 @@ TEST(RuntimeLocal, RestartAfterFailureRecreatesFromCtorArgs) {
   auto h = rt->Spawn<Recorder>({.restart = RestartPolicy::OnFailure(2)}, int64_t{100}).value();
   ASSERT_TRUE(h.Tell(&Recorder::Record, 0, 1).ok());
   EXPECT_EQ(h.Call(&Recorder::Generation).Get(5s).value(), 101);  // ctor arg + 1 record
-  EXPECT_EQ(h.Call(&Recorder::Fail, std::string("x")).Get(5s).error().code, ErrorCode::kActorFailed);
+  EXPECT_EQ(h.Call(&Recorder::Fail, std::string("x")).Get(5s).error().code,
+            ErrorCode::kActorFailed);
   // Fresh state from the same constructor arguments.
   EXPECT_EQ(h.Call(&Recorder::Generation).Get(5s).value(), 100);
   EXPECT_EQ(rt->Stats(h.id()).restarts, 1u);
@@ -161,11 +164,14 @@ class Driver : public Actor {
   void StartTimer(int64_t ms) {
     started_ = std::chrono::steady_clock::now();
     context().After(std::chrono::milliseconds(ms), [this] {
-      fired_after_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
+      fired_after_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started_)
                             .count();
     });
   }
-  std::tuple<int64_t, int64_t, bool, int64_t> GetResult() const { return {steps_, answer_, in_actor_, fired_after_ms_}; }
+  std::tuple<int64_t, int64_t, bool, int64_t> GetResult() const {
+    return {steps_, answer_, in_actor_, fired_after_ms_};
+  }
 
  private:
   int64_t target_ = 0, steps_ = 0, answer_ = 0, fired_after_ms_ = -1;
@@ -242,6 +248,82 @@ TEST(RuntimeLocal, ThenOutsideActorsRunsOnPool) {
   std::atomic<int64_t> got{0};
   h.Call(&Recorder::Add, 3, 4).Then([&](Result<int64_t> r) { got = r.value(); });
   EXPECT_TRUE(Eventually([&] { return got.load() == 7; }));
+}
+
+// Where a Then callback made outside any actor ran: which runtime's thread,
+// whether inside an actor, and the value it got.
+struct ThenSeen {
+  Runtime* runtime;
+  bool in_actor;
+  int64_t value;
+};
+
+// Calls h.Add(3, 4) from this (non-runtime) thread and returns where its
+// Then callback ran; `complete_first` waits for the reply before calling Then.
+ThenSeen ThenOf(const ActorHandle<Recorder>& h, bool complete_first) {
+  auto seen = std::make_shared<std::promise<ThenSeen>>();
+  std::future<ThenSeen> got = seen->get_future();
+  Future<int64_t> f = h.Call(&Recorder::Add, 3, 4);
+  if (complete_first) {
+    EXPECT_TRUE(f.Get(10s).ok());
+  }
+  f.Then([seen](Result<int64_t> r) {
+    seen->set_value({detail::CurrentRuntime(), detail::CurrentCell() != nullptr, r.value_or(-1)});
+  });
+  if (got.wait_for(10s) != std::future_status::ready) return {nullptr, false, -2};
+  return got.get();
+}
+
+void ExpectThenOnPoolOf(Runtime* rt, const ActorHandle<Recorder>& h) {
+  for (bool complete_first : {false, true}) {
+    ThenSeen s = ThenOf(h, complete_first);
+    EXPECT_EQ(s.runtime, rt) << "complete_first=" << complete_first;
+    EXPECT_FALSE(s.in_actor) << "complete_first=" << complete_first;
+    EXPECT_EQ(s.value, 7) << "complete_first=" << complete_first;
+  }
+}
+
+// A future knows its runtime: with two runtimes alive, Then outside any
+// actor goes to the pool of the runtime that made the call, and shutting
+// either runtime down leaves the other's callbacks where they belong. (A
+// process-wide default runtime used to serve here; the last one started set
+// it, and its shutdown cleared it while the other still ran.)
+TEST(RuntimeLocal, ThenOutsideActorsGoesToItsOwnRuntimeWithTwoAlive) {
+  for (bool stop_first_started : {false, true}) {
+    SCOPED_TRACE(stop_first_started ? "the first one started shuts down"
+                                    : "the last one started shuts down");
+    auto a = Runtime::Start();
+    auto b = Runtime::Start();
+    auto ha = a->Spawn<Recorder>({}).value();
+    auto hb = b->Spawn<Recorder>({}).value();
+    ExpectThenOnPoolOf(a.get(), ha);
+    ExpectThenOnPoolOf(b.get(), hb);
+    std::unique_ptr<Runtime>& gone = stop_first_started ? a : b;
+    Runtime* alive = stop_first_started ? b.get() : a.get();
+    const ActorHandle<Recorder>& h = stop_first_started ? hb : ha;
+    gone->Shutdown();
+    ExpectThenOnPoolOf(alive, h);
+    gone.reset();
+    ExpectThenOnPoolOf(alive, h);
+  }
+}
+
+// A future that outlives its runtime: Then runs the callback at once, here.
+TEST(RuntimeLocal, ThenAfterItsRuntimeIsGoneRunsInline) {
+  auto rt = Runtime::Start();
+  auto other = Runtime::Start();  // alive throughout; must not be used
+  auto h = rt->Spawn<Recorder>({}).value();
+  Future<int64_t> f = h.Call(&Recorder::Add, 1, 2);
+  ASSERT_TRUE(f.Get(10s).ok());
+  rt.reset();
+  std::thread::id ran_on;
+  int64_t value = 0;
+  f.Then([&](Result<int64_t> r) {
+    ran_on = std::this_thread::get_id();
+    value = r.value_or(-1);
+  });
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_EQ(value, 3);
 }
 
 }  // namespace
