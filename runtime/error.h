@@ -60,7 +60,7 @@ class ErrorException : public std::runtime_error {
 
 // A value or an Error.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   using value_type = T;
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
@@ -100,7 +100,7 @@ class Result {
 
 // Success or an Error.
 template <>
-class Result<void> {
+class [[nodiscard]] Result<void> {
  public:
   Result() = default;
   Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit
