@@ -25,8 +25,8 @@ int HeadCommand(const HeadArgs& args, const CommandEnv& env) {
   // with the config the run wrote there unless --config names one.
   const bool resume = !args.resume.empty();
   if (resume && !args.out.empty()) {
-    *env.err << "error: --out and --resume do not go together: a resumed run continues in " << args.resume
-             << "\n";
+    *env.err << "error: --out and --resume do not go together: a resumed run continues in "
+             << args.resume << "\n";
     return kExitUsage;
   }
   if (!resume && args.config.empty()) {
@@ -46,7 +46,9 @@ int HeadCommand(const HeadArgs& args, const CommandEnv& env) {
   actors::ExperimentSpec spec = loaded.spec;
   if (spec.cluster.key_dir.empty() && spec.cluster.insecure) {
     *env.err << "warning: cluster.insecure is true: tcp links are plaintext and unauthenticated; "
-                "anyone who can reach " << args.listen << " can join. Use `olsgd keygen` and "
+                "anyone who can reach "
+             << args.listen
+             << " can join. Use `olsgd keygen` and "
                 "cluster.key_dir on any network you do not fully trust.\n";
   }
   if (const std::string missing = CheckDataPresent(spec); !missing.empty()) {
@@ -69,7 +71,8 @@ int HeadCommand(const HeadArgs& args, const CommandEnv& env) {
                               const actors::RunOptions& options) {
     return env.head(s, observer, options, head);
   };
-  const RunResult result = ExecuteRun(spec, config, overrides, spec.name, args.verbosity, head_env, checkpoints);
+  const RunResult result =
+      ExecuteRun(spec, config, overrides, spec.name, args.verbosity, head_env, checkpoints);
   return ExitCodeFor(result);
 }
 
@@ -91,8 +94,10 @@ int WorkerCommand(const WorkerArgs& args, const CommandEnv& env) {
                 "or --insecure for plaintext tcp on a trusted network\n";
     return kExitUsage;
   }
-  if (args.heartbeat_s <= 0 || args.failure_timeout_s <= args.heartbeat_s || args.join_timeout_s <= 0) {
-    *env.err << "error: need --heartbeat > 0, --failure-timeout > --heartbeat and --join-timeout > 0\n";
+  if (args.heartbeat_s <= 0 || args.failure_timeout_s <= args.heartbeat_s ||
+      args.join_timeout_s <= 0) {
+    *env.err
+        << "error: need --heartbeat > 0, --failure-timeout > --heartbeat and --join-timeout > 0\n";
     return kExitUsage;
   }
   if (args.insecure && args.key_dir.empty()) {

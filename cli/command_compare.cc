@@ -50,8 +50,8 @@ void WriteTables(const std::string& dir, const std::vector<CompareEntry>& entrie
 
 int CompareCommand(const CompareArgs& args, const CommandEnv& env) {
   if (args.algorithms.empty()) {
-    *env.err << "error: --algorithms must name at least one of " << JoinNames(actors::AlgorithmNames())
-             << "\n";
+    *env.err << "error: --algorithms must name at least one of "
+             << JoinNames(actors::AlgorithmNames()) << "\n";
     return kExitUsage;
   }
   std::set<std::string> seen;

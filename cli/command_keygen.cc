@@ -16,7 +16,8 @@ int KeygenCommand(const KeygenArgs& args, const CommandEnv& env) {
     *env.err << "error: " << s.error().message << "\n";
     return kExitRunFailure;
   }
-  *env.out << "wrote " << args.out << "/cluster.key (secret, mode 0600) and " << args.out << "/cluster.pub\n"
+  *env.out << "wrote " << args.out << "/cluster.key (secret, mode 0600) and " << args.out
+           << "/cluster.pub\n"
            << "Every node of the cluster needs this folder (copy it over a secure channel):\n"
            << "  head:    cluster.key_dir: " << args.out << "   (in the config)\n"
            << "  workers: olsgd worker --key-dir " << args.out << " ...\n"

@@ -21,8 +21,8 @@ namespace fs = std::filesystem;
 int ResumeCommand(const RunArgs& args, const CommandEnv& env) {
   const std::string& dir = args.resume;
   if (!args.out.empty()) {
-    *env.err << "error: --out and --resume do not go together: a resumed run continues in "
-             << dir << "\n";
+    *env.err << "error: --out and --resume do not go together: a resumed run continues in " << dir
+             << "\n";
     return kExitUsage;
   }
   const std::string config = args.config.empty() ? dir + "/config.yaml" : args.config;
@@ -52,8 +52,8 @@ int ResumeCommand(const RunArgs& args, const CommandEnv& env) {
   std::string checkpoints;
   if (auto code = CheckResumable(dir, spec, env, &checkpoints)) return *code;
   spec.output.dir = dir;
-  const RunResult result = ExecuteRun(spec, config, args.overrides, spec.name, args.verbosity,
-                                      env, checkpoints);
+  const RunResult result =
+      ExecuteRun(spec, config, args.overrides, spec.name, args.verbosity, env, checkpoints);
   return ExitCodeFor(result);
 }
 

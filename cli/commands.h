@@ -12,9 +12,9 @@
 
 #include "actors/cluster/cluster_head.h"
 #include "actors/cluster/cluster_worker.h"
-#include "actors/spec/experiment_spec.h"
 #include "actors/run/run_experiment.h"
 #include "actors/run/run_records.h"
+#include "actors/spec/experiment_spec.h"
 #include "cli/progress_display.h"
 
 namespace olsgd::cli {

@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
-#include "cli/config_error.h"
 #include "actors/spec/spec_visit.h"
+#include "cli/config_error.h"
 #include "cli/config_override.h"
 #include "cli/config_scalar.h"
 #include "cli/config_suggest.h"

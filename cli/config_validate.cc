@@ -37,11 +37,11 @@ class Checker {
                      FormatNumber(v));
     }
     if (info.has_lo) {
-      Fail(path, path + " must be at least " + FormatNumber(info.lo.value) + ", got " +
-                     FormatNumber(v));
+      Fail(path,
+           path + " must be at least " + FormatNumber(info.lo.value) + ", got " + FormatNumber(v));
     }
-    Fail(path, path + " must be at most " + FormatNumber(info.hi.value) + ", got " +
-                   FormatNumber(v));
+    Fail(path,
+         path + " must be at most " + FormatNumber(info.hi.value) + ", got " + FormatNumber(v));
   }
 
  private:
@@ -58,10 +58,13 @@ class BoundsWalker {
     if (!info.has_lo && !info.has_hi) return;
     if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
       c_.InBounds(prefix_ + key, static_cast<double>(value), info);
-    } else if constexpr (requires { value.size(); value[0] + 0; }) {
+    } else if constexpr (requires {
+                           value.size();
+                           value[0] + 0;
+                         }) {
       for (size_t i = 0; i < value.size(); ++i) {
-        c_.InBounds(prefix_ + key + "[" + std::to_string(i) + "]",
-                    static_cast<double>(value[i]), info);
+        c_.InBounds(prefix_ + key + "[" + std::to_string(i) + "]", static_cast<double>(value[i]),
+                    info);
       }
     }
   }

@@ -4,9 +4,9 @@
 #include <atomic>
 #include <iostream>
 
+#include "actors/checkpoint/checkpoint_format.h"
 #include "actors/cluster/cluster_head.h"
 #include "actors/cluster/cluster_worker.h"
-#include "actors/checkpoint/checkpoint_format.h"
 #include "actors/run/run_experiment.h"
 #include "cli/commands.h"
 #include "cli/signals.h"

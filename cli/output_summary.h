@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/run/run_records.h"
+#include "actors/spec/experiment_spec.h"
 
 namespace olsgd::cli {
 

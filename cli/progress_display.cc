@@ -1,10 +1,10 @@
 #include "cli/progress_display.h"
 
-#include "actors/algorithms/algorithm.h"
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+
+#include "actors/algorithms/algorithm.h"
 
 namespace olsgd::cli {
 namespace {

@@ -10,8 +10,8 @@
 #include <ostream>
 #include <string>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/run/run_records.h"
+#include "actors/spec/experiment_spec.h"
 
 namespace olsgd::cli {
 

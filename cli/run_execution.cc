@@ -51,8 +51,7 @@ std::string CheckDataPresent(const actors::ExperimentSpec& spec) {
 
 RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& config_path,
                      const std::vector<std::string>& overrides, const std::string& label,
-                     Verbosity verbosity, const CommandEnv& env,
-                     const std::string& resume_from) {
+                     Verbosity verbosity, const CommandEnv& env, const std::string& resume_from) {
   const std::string dir = spec.output.dir;
   RunResult result;
   RunContext context{config_path, overrides,     IsoTimeUtc(std::chrono::system_clock::now()),
@@ -115,11 +114,11 @@ RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& conf
     *env.err << "[" << label << "] " << result.summary.status << ": " << result.summary.failure
              << "\n";
     if (const std::string latest = LatestCheckpoint(dir); !latest.empty()) {
-      *env.err << "[" << label << "] the last checkpoint is " << latest
-               << "; `"
-             << (spec.cluster.mode == actors::ClusterMode::kHead ? "olsgd head --resume " + dir + " --listen ADDR"
-                                             : "olsgd run --resume " + dir)
-             << "` continues from it\n";
+      *env.err << "[" << label << "] the last checkpoint is " << latest << "; `"
+               << (spec.cluster.mode == actors::ClusterMode::kHead
+                       ? "olsgd head --resume " + dir + " --listen ADDR"
+                       : "olsgd run --resume " + dir)
+               << "` continues from it\n";
     }
   }
   if (verbosity != Verbosity::kQuiet) PrintOutcome(result, label, dir, env);

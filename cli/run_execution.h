@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/run/run_records.h"
+#include "actors/spec/experiment_spec.h"
 #include "cli/commands.h"
 #include "cli/output_plot.h"
 

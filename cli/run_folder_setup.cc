@@ -8,9 +8,11 @@
 
 namespace olsgd::cli {
 
-std::optional<int> MakeFreshRunFolder(const std::string& out_flag, const actors::ExperimentSpec& spec,
-                                      const CommandEnv& env, std::string* dir) {
-  *dir = ChooseRunFolder(out_flag, spec.output.dir, env.runs_root, spec.name, std::chrono::system_clock::now());
+std::optional<int> MakeFreshRunFolder(const std::string& out_flag,
+                                      const actors::ExperimentSpec& spec, const CommandEnv& env,
+                                      std::string* dir) {
+  *dir = ChooseRunFolder(out_flag, spec.output.dir, env.runs_root, spec.name,
+                         std::chrono::system_clock::now());
   if (const std::string busy = CheckRunFolderFree(*dir); !busy.empty()) {
     *env.err << "error: " << busy << "\n";
     return kExitUsage;

@@ -14,8 +14,9 @@ namespace olsgd::cli {
 
 // Chooses (--out, output.dir or runs/<name>-<time>), checks and creates the
 // folder of a new run into `*dir`.
-std::optional<int> MakeFreshRunFolder(const std::string& out_flag, const actors::ExperimentSpec& spec,
-                                      const CommandEnv& env, std::string* dir);
+std::optional<int> MakeFreshRunFolder(const std::string& out_flag,
+                                      const actors::ExperimentSpec& spec, const CommandEnv& env,
+                                      std::string* dir);
 
 // Checks the latest checkpoint of run folder `dir` against `spec` in full;
 // its folder goes to `*checkpoints`.

@@ -79,7 +79,8 @@ class ActorContext {
   std::chrono::steady_clock::time_point Now() const { return std::chrono::steady_clock::now(); }
   // The runtime's span recorder, and helpers that use name() as the track.
   SpanRecorder& spans() const;
-  void RecordSpan(std::string category, std::string span_name, std::chrono::steady_clock::time_point start,
+  void RecordSpan(std::string category, std::string span_name,
+                  std::chrono::steady_clock::time_point start,
                   std::chrono::steady_clock::time_point end, std::vector<SpanArg> args = {}) const;
   SpanRecorder::Scoped ScopedSpan(std::string category, std::string span_name) const;
 

@@ -18,17 +18,17 @@ namespace olsgd::rt {
 enum class ErrorCode : int {
   kOk = 0,
   kUnknown = 1,
-  kTimeout = 2,         // a wait ran out of time
-  kActorFailed = 3,     // the method threw; message holds what()
-  kActorStopped = 4,    // the target actor is stopped or was never there
-  kNotFound = 5,        // no such name, node or actor type
-  kAlreadyExists = 6,   // a name is already registered
-  kTypeMismatch = 7,    // handle type differs from the actor's type
-  kUnknownMethod = 8,   // method name not in the target's MethodTable
-  kDecode = 9,          // malformed message or argument types that do not match
-  kTransport = 10,      // undeliverable: peer unknown, unreachable or send failed
-  kBackpressure = 11,   // outgoing queue to a peer stayed full past the send timeout
-  kShutdown = 12,       // the runtime is shutting down
+  kTimeout = 2,        // a wait ran out of time
+  kActorFailed = 3,    // the method threw; message holds what()
+  kActorStopped = 4,   // the target actor is stopped or was never there
+  kNotFound = 5,       // no such name, node or actor type
+  kAlreadyExists = 6,  // a name is already registered
+  kTypeMismatch = 7,   // handle type differs from the actor's type
+  kUnknownMethod = 8,  // method name not in the target's MethodTable
+  kDecode = 9,         // malformed message or argument types that do not match
+  kTransport = 10,     // undeliverable: peer unknown, unreachable or send failed
+  kBackpressure = 11,  // outgoing queue to a peer stayed full past the send timeout
+  kShutdown = 12,      // the runtime is shutting down
   kInvalidArgument = 13,
   kBrokenPromise = 14,  // a promise was destroyed without a value
   kNodeLost = 15,       // the target node left or was declared lost (no heartbeat)
@@ -63,7 +63,7 @@ template <class T>
 class [[nodiscard]] Result {
  public:
   using value_type = T;
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
   bool ok() const { return v_.index() == 0; }

@@ -9,12 +9,11 @@
 #include <memory>
 #include <string>
 
-#include "runtime/msgpack_safe.h"
-
 #include "runtime/error.h"
 #include "runtime/future.h"
 #include "runtime/ids.h"
 #include "runtime/method_table.h"
+#include "runtime/msgpack_safe.h"
 
 namespace olsgd::rt {
 
@@ -70,38 +69,41 @@ class ActorHandle {
 
 namespace msgpack {
 MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
-namespace adaptor {
-// A handle packs as [actor id, kTypeName]; unpacking checks the type name and
-// binds the handle to the runtime of the unpacking thread.
-template <class A>
-struct convert<olsgd::rt::ActorHandle<A>> {
-  const msgpack::object& operator()(const msgpack::object& o, olsgd::rt::ActorHandle<A>& v) const {
-    if (o.type != msgpack::type::ARRAY || o.via.array.size != 2) throw msgpack::type_error();
-    auto id = o.via.array.ptr[0].as<olsgd::rt::ActorId>();
-    const auto& tn = o.via.array.ptr[1];
-    if (tn.type != msgpack::type::STR || std::string_view(tn.via.str.ptr, tn.via.str.size) != A::kTypeName) {
-      throw msgpack::type_error();
-    }
-    olsgd::rt::Runtime* rt = olsgd::rt::detail::CurrentRuntimeForHandles();
-    if (!id.is_actor()) {
-      v = olsgd::rt::ActorHandle<A>();
+  namespace adaptor {
+  // A handle packs as [actor id, kTypeName]; unpacking checks the type name and
+  // binds the handle to the runtime of the unpacking thread.
+  template <class A>
+  struct convert<olsgd::rt::ActorHandle<A>> {
+    const msgpack::object& operator()(const msgpack::object& o,
+                                      olsgd::rt::ActorHandle<A>& v) const {
+      if (o.type != msgpack::type::ARRAY || o.via.array.size != 2) throw msgpack::type_error();
+      auto id = o.via.array.ptr[0].as<olsgd::rt::ActorId>();
+      const auto& tn = o.via.array.ptr[1];
+      if (tn.type != msgpack::type::STR ||
+          std::string_view(tn.via.str.ptr, tn.via.str.size) != A::kTypeName) {
+        throw msgpack::type_error();
+      }
+      olsgd::rt::Runtime* rt = olsgd::rt::detail::CurrentRuntimeForHandles();
+      if (!id.is_actor()) {
+        v = olsgd::rt::ActorHandle<A>();
+        return o;
+      }
+      v = olsgd::rt::ActorHandle<A>(rt, id, olsgd::rt::detail::FindLocalCell(rt, id));
       return o;
     }
-    v = olsgd::rt::ActorHandle<A>(rt, id, olsgd::rt::detail::FindLocalCell(rt, id));
-    return o;
-  }
-};
-template <class A>
-struct pack<olsgd::rt::ActorHandle<A>> {
-  template <class Stream>
-  msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& p, const olsgd::rt::ActorHandle<A>& v) const {
-    p.pack_array(2);
-    p.pack(v.id());
-    p.pack(std::string_view(A::kTypeName));
-    return p;
-  }
-};
-}  // namespace adaptor
+  };
+  template <class A>
+  struct pack<olsgd::rt::ActorHandle<A>> {
+    template <class Stream>
+    msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& p,
+                                        const olsgd::rt::ActorHandle<A>& v) const {
+      p.pack_array(2);
+      p.pack(v.id());
+      p.pack(std::string_view(A::kTypeName));
+      return p;
+    }
+  };
+  }  // namespace adaptor
 }  // MSGPACK_API_VERSION_NAMESPACE
 }  // namespace msgpack
 

@@ -40,29 +40,32 @@ struct ActorId {
 // ActorId packs as a plain unsigned integer.
 namespace msgpack {
 MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
-namespace adaptor {
-template <>
-struct convert<olsgd::rt::ActorId> {
-  const msgpack::object& operator()(const msgpack::object& o, olsgd::rt::ActorId& v) const {
-    v.value = o.as<uint64_t>();
-    return o;
-  }
-};
-template <>
-struct pack<olsgd::rt::ActorId> {
-  template <class Stream>
-  msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& p, const olsgd::rt::ActorId& v) const {
-    p.pack_uint64(v.value);
-    return p;
-  }
-};
-}  // namespace adaptor
+  namespace adaptor {
+  template <>
+  struct convert<olsgd::rt::ActorId> {
+    const msgpack::object& operator()(const msgpack::object& o, olsgd::rt::ActorId& v) const {
+      v.value = o.as<uint64_t>();
+      return o;
+    }
+  };
+  template <>
+  struct pack<olsgd::rt::ActorId> {
+    template <class Stream>
+    msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& p,
+                                        const olsgd::rt::ActorId& v) const {
+      p.pack_uint64(v.value);
+      return p;
+    }
+  };
+  }  // namespace adaptor
 }  // MSGPACK_API_VERSION_NAMESPACE
 }  // namespace msgpack
 
 template <>
 struct std::hash<olsgd::rt::ActorId> {
-  size_t operator()(olsgd::rt::ActorId id) const noexcept { return std::hash<uint64_t>()(id.value); }
+  size_t operator()(olsgd::rt::ActorId id) const noexcept {
+    return std::hash<uint64_t>()(id.value);
+  }
 };
 
 #endif  // OLSGD_RUNTIME_IDS_H_

@@ -16,13 +16,15 @@
 
 namespace olsgd::rt::detail {
 
-
 using WireSelector = std::tuple<int, ActorId, NodeId, std::string>;
 using WireModel = std::tuple<int64_t, int, int64_t, double, double, uint64_t>;
 using WireRule = std::tuple<WireSelector, WireSelector, WireModel>;
-using WireLinkRules = std::tuple<uint64_t, std::vector<WireRule>, std::vector<std::tuple<ActorId, std::string>>>;
+using WireLinkRules =
+    std::tuple<uint64_t, std::vector<WireRule>, std::vector<std::tuple<ActorId, std::string>>>;
 
-inline WireSelector ToWire(const LinkSelector& s) { return {static_cast<int>(s.kind), s.actor, s.node, s.name}; }
+inline WireSelector ToWire(const LinkSelector& s) {
+  return {static_cast<int>(s.kind), s.actor, s.node, s.name};
+}
 
 inline LinkSelector FromWire(const WireSelector& w) {
   int kind = std::get<0>(w);
@@ -38,8 +40,8 @@ inline LinkSelector FromWire(const WireSelector& w) {
 }
 
 inline WireModel ToWire(const LinkModel& m) {
-  return {m.latency.count(), static_cast<int>(m.jitter.kind), m.jitter.scale.count(), m.jitter.shape,
-          m.bandwidth_bytes_per_s, m.seed};
+  return {m.latency.count(), static_cast<int>(m.jitter.kind), m.jitter.scale.count(),
+          m.jitter.shape,    m.bandwidth_bytes_per_s,         m.seed};
 }
 
 inline LinkModel FromWire(const WireModel& w) {
@@ -56,7 +58,6 @@ inline LinkModel FromWire(const WireModel& w) {
   m.seed = std::get<5>(w);
   return m;
 }
-
 
 }  // namespace olsgd::rt::detail
 

@@ -1,8 +1,8 @@
 #include "runtime/log.h"
 
-#include <cstdlib>
-
 #include <spdlog/sinks/stdout_color_sinks.h>
+
+#include <cstdlib>
 
 namespace olsgd::rt {
 

@@ -5,10 +5,10 @@
 #ifndef OLSGD_RUNTIME_LOG_H_
 #define OLSGD_RUNTIME_LOG_H_
 
+#include <spdlog/spdlog.h>
+
 #include <memory>
 #include <string_view>
-
-#include <spdlog/spdlog.h>
 
 namespace olsgd::rt {
 

@@ -15,7 +15,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-
 #include <msgpack.hpp>
 
 namespace olsgd::rt::detail {
@@ -32,7 +31,7 @@ template <class Packer, class Real>
 bool PackIntegralReal(Packer& p, Real d) {
   constexpr Real kTwo64 = Real(18446744073709551616.0);  // 2^64, exact in float and double
   constexpr Real kTwo63 = Real(9223372036854775808.0);   // 2^63
-  if (!(d == d)) return false;  // NaN
+  if (!(d == d)) return false;                           // NaN
   if (d >= 0 && d < kTwo64 && d == Real(uint64_t(d))) {
     p.pack_uint64(uint64_t(d));
     return true;
@@ -48,39 +47,38 @@ bool PackIntegralReal(Packer& p, Real d) {
 
 namespace msgpack {
 MSGPACK_API_VERSION_NAMESPACE(v1) {
-
-#define OLSGD_SAFE_REAL_PACKERS(STREAM)                                              \
-  template <>                                                                        \
-  inline packer<STREAM>& packer<STREAM>::pack_double(double d) {                     \
-    if (olsgd::rt::detail::PackIntegralReal(*this, d)) return *this;                 \
-    union {                                                                          \
-      double f;                                                                      \
-      uint64_t i;                                                                    \
-    } mem;                                                                           \
-    mem.f = d;                                                                       \
-    char buf[9];                                                                     \
-    buf[0] = static_cast<char>(0xcbu);                                               \
-    _msgpack_store64(&buf[1], mem.i);                                                \
-    append_buffer(buf, 9);                                                           \
-    return *this;                                                                    \
-  }                                                                                  \
-  template <>                                                                        \
-  inline packer<STREAM>& packer<STREAM>::pack_float(float d) {                       \
-    if (olsgd::rt::detail::PackIntegralReal(*this, d)) return *this;                 \
-    union {                                                                          \
-      float f;                                                                       \
-      uint32_t i;                                                                    \
-    } mem;                                                                           \
-    mem.f = d;                                                                       \
-    char buf[5];                                                                     \
-    buf[0] = static_cast<char>(0xcau);                                               \
-    _msgpack_store32(&buf[1], mem.i);                                                \
-    append_buffer(buf, 5);                                                           \
-    return *this;                                                                    \
+#define OLSGD_SAFE_REAL_PACKERS(STREAM)                              \
+  template <>                                                        \
+  inline packer<STREAM>& packer<STREAM>::pack_double(double d) {     \
+    if (olsgd::rt::detail::PackIntegralReal(*this, d)) return *this; \
+    union {                                                          \
+      double f;                                                      \
+      uint64_t i;                                                    \
+    } mem;                                                           \
+    mem.f = d;                                                       \
+    char buf[9];                                                     \
+    buf[0] = static_cast<char>(0xcbu);                               \
+    _msgpack_store64(&buf[1], mem.i);                                \
+    append_buffer(buf, 9);                                           \
+    return *this;                                                    \
+  }                                                                  \
+  template <>                                                        \
+  inline packer<STREAM>& packer<STREAM>::pack_float(float d) {       \
+    if (olsgd::rt::detail::PackIntegralReal(*this, d)) return *this; \
+    union {                                                          \
+      float f;                                                       \
+      uint32_t i;                                                    \
+    } mem;                                                           \
+    mem.f = d;                                                       \
+    char buf[5];                                                     \
+    buf[0] = static_cast<char>(0xcau);                               \
+    _msgpack_store32(&buf[1], mem.i);                                \
+    append_buffer(buf, 5);                                           \
+    return *this;                                                    \
   }
 
-OLSGD_SAFE_REAL_PACKERS(sbuffer)
-OLSGD_SAFE_REAL_PACKERS(olsgd::rt::detail::CountingStream)
+  OLSGD_SAFE_REAL_PACKERS(sbuffer)
+  OLSGD_SAFE_REAL_PACKERS(olsgd::rt::detail::CountingStream)
 #undef OLSGD_SAFE_REAL_PACKERS
 
 }  // MSGPACK_API_VERSION_NAMESPACE(v1)

@@ -27,7 +27,7 @@ struct ActorStats {
   int64_t busy_ns = 0;            // time spent inside the actor's methods
   uint64_t failures = 0;          // methods that threw
   uint64_t restarts = 0;
-  uint64_t rejected = 0;          // messages that reached a stopped actor
+  uint64_t rejected = 0;  // messages that reached a stopped actor
   bool alive = false;
 };
 
@@ -51,12 +51,13 @@ struct ActorCounters {
 struct TransportStats {
   uint64_t messages_sent = 0, messages_received = 0;
   uint64_t bytes_sent = 0, bytes_received = 0;
-  uint64_t decode_errors = 0;         // malformed frames / unknown message types, rejected
-  uint64_t undeliverable = 0;         // messages for unknown actors or nodes, counted and logged
-  uint64_t send_failures = 0;         // sends that returned an error to the sender
-  uint64_t backpressure_waits = 0;    // sends that had to wait for the outgoing budget
-  uint64_t auth_refused = 0;          // connections the ZAP handler refused (CURVE: wrong client key)
-  uint64_t handshake_failures = 0;    // CURVE handshakes that failed before ZAP (plaintext peer, wrong server key)
+  uint64_t decode_errors = 0;       // malformed frames / unknown message types, rejected
+  uint64_t undeliverable = 0;       // messages for unknown actors or nodes, counted and logged
+  uint64_t send_failures = 0;       // sends that returned an error to the sender
+  uint64_t backpressure_waits = 0;  // sends that had to wait for the outgoing budget
+  uint64_t auth_refused = 0;        // connections the ZAP handler refused (CURVE: wrong client key)
+  uint64_t handshake_failures =
+      0;  // CURVE handshakes that failed before ZAP (plaintext peer, wrong server key)
   int64_t outgoing_bytes_in_flight = 0;
 };
 

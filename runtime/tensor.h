@@ -90,7 +90,9 @@ inline constexpr int8_t kTensorExtType = 0x54;  // 'T': payload is an 8-byte fra
 
 class TensorSinkScope {
  public:
-  explicit TensorSinkScope(std::vector<Tensor>* sink) : saved_(TensorSink()) { TensorSink() = sink; }
+  explicit TensorSinkScope(std::vector<Tensor>* sink) : saved_(TensorSink()) {
+    TensorSink() = sink;
+  }
   ~TensorSinkScope() { TensorSink() = saved_; }
   TensorSinkScope(const TensorSinkScope&) = delete;
   TensorSinkScope& operator=(const TensorSinkScope&) = delete;
@@ -100,7 +102,9 @@ class TensorSinkScope {
 };
 class TensorSourceScope {
  public:
-  explicit TensorSourceScope(std::vector<Tensor>* src) : saved_(TensorSource()) { TensorSource() = src; }
+  explicit TensorSourceScope(std::vector<Tensor>* src) : saved_(TensorSource()) {
+    TensorSource() = src;
+  }
   ~TensorSourceScope() { TensorSource() = saved_; }
   TensorSourceScope(const TensorSourceScope&) = delete;
   TensorSourceScope& operator=(const TensorSourceScope&) = delete;
@@ -116,34 +120,37 @@ Tensor TensorFromObject(const msgpack::object& o);
 
 namespace msgpack {
 MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
-namespace adaptor {
-template <>
-struct convert<olsgd::rt::Tensor> {
-  const msgpack::object& operator()(const msgpack::object& o, olsgd::rt::Tensor& v) const {
-    v = olsgd::rt::detail::TensorFromObject(o);
-    return o;
-  }
-};
-template <>
-struct pack<olsgd::rt::Tensor> {
-  template <class Stream>
-  msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& p, const olsgd::rt::Tensor& v) const {
-    if (auto* sink = olsgd::rt::detail::TensorSink()) {
-      uint64_t index = sink->size();
-      sink->push_back(v);
-      char buf[8];
-      for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(index >> (56 - 8 * i));
-      p.pack_ext(8, olsgd::rt::detail::kTensorExtType);
-      p.pack_ext_body(buf, 8);
-    } else {
-      if (v.size_bytes() > 0xffffffffull) throw msgpack::container_size_overflow("tensor > 4 GiB as bin");
-      p.pack_bin(static_cast<uint32_t>(v.size_bytes()));
-      p.pack_bin_body(reinterpret_cast<const char*>(v.data()), static_cast<uint32_t>(v.size_bytes()));
+  namespace adaptor {
+  template <>
+  struct convert<olsgd::rt::Tensor> {
+    const msgpack::object& operator()(const msgpack::object& o, olsgd::rt::Tensor& v) const {
+      v = olsgd::rt::detail::TensorFromObject(o);
+      return o;
     }
-    return p;
-  }
-};
-}  // namespace adaptor
+  };
+  template <>
+  struct pack<olsgd::rt::Tensor> {
+    template <class Stream>
+    msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& p,
+                                        const olsgd::rt::Tensor& v) const {
+      if (auto* sink = olsgd::rt::detail::TensorSink()) {
+        uint64_t index = sink->size();
+        sink->push_back(v);
+        char buf[8];
+        for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(index >> (56 - 8 * i));
+        p.pack_ext(8, olsgd::rt::detail::kTensorExtType);
+        p.pack_ext_body(buf, 8);
+      } else {
+        if (v.size_bytes() > 0xffffffffull)
+          throw msgpack::container_size_overflow("tensor > 4 GiB as bin");
+        p.pack_bin(static_cast<uint32_t>(v.size_bytes()));
+        p.pack_bin_body(reinterpret_cast<const char*>(v.data()),
+                        static_cast<uint32_t>(v.size_bytes()));
+      }
+      return p;
+    }
+  };
+  }  // namespace adaptor
 }  // MSGPACK_API_VERSION_NAMESPACE
 }  // namespace msgpack
 

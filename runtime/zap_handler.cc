@@ -20,7 +20,8 @@ bool IsZ85Key(const std::string& s) {
   return zmq_z85_decode(raw, s.c_str()) != nullptr;
 }
 
-ZapHandler::ZapHandler(zmq::context_t& ctx, Authorize authorize) : ctx_(ctx), authorize_(std::move(authorize)) {}
+ZapHandler::ZapHandler(zmq::context_t& ctx, Authorize authorize)
+    : ctx_(ctx), authorize_(std::move(authorize)) {}
 
 ZapHandler::~ZapHandler() { Close(); }
 
@@ -73,7 +74,8 @@ void ZapHandler::Serve() {
     std::string address = frames[3].to_string();
     std::string mechanism = frames[5].to_string();
     std::string key;
-    if (mechanism == "CURVE" && frames.size() >= 7 && frames[6].size() == 32) key = Z85Encode32(frames[6].data());
+    if (mechanism == "CURVE" && frames.size() >= 7 && frames[6].size() == 32)
+      key = Z85Encode32(frames[6].data());
     bool ok = !key.empty() && authorize_ && authorize_(key);
     if (ok) {
       accepted_.fetch_add(1, std::memory_order_relaxed);
@@ -82,8 +84,9 @@ void ZapHandler::Serve() {
       continue;
     }
     refused_.fetch_add(1, std::memory_order_relaxed);
-    std::string why = mechanism != "CURVE" ? "mechanism " + mechanism + " instead of CURVE"
-                                           : "client key " + key.substr(0, 8) + "... is not authorized";
+    std::string why = mechanism != "CURVE"
+                          ? "mechanism " + mechanism + " instead of CURVE"
+                          : "client key " + key.substr(0, 8) + "... is not authorized";
     if (logged_.insert(address + "|" + mechanism + "|" + key).second) {
       Log().warn("refused a connection from {}: {} (missing or wrong cluster key?)", address, why);
     } else {
@@ -93,7 +96,8 @@ void ZapHandler::Serve() {
   }
 }
 
-void ZapHandler::Reply(const std::string& request_id, bool ok, const std::string& text, const std::string& user) {
+void ZapHandler::Reply(const std::string& request_id, bool ok, const std::string& text,
+                       const std::string& user) {
   try {
     sock_->send(zmq::str_buffer("1.0"), zmq::send_flags::sndmore);
     sock_->send(zmq::buffer(request_id), zmq::send_flags::sndmore);

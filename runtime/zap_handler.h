@@ -16,7 +16,6 @@
 #include <memory>
 #include <set>
 #include <string>
-
 #include <zmq.hpp>
 
 #include "runtime/error.h"
@@ -44,7 +43,8 @@ class ZapHandler {
   uint64_t accepted() const { return accepted_.load(std::memory_order_relaxed); }
 
  private:
-  void Reply(const std::string& request_id, bool ok, const std::string& text, const std::string& user);
+  void Reply(const std::string& request_id, bool ok, const std::string& text,
+             const std::string& user);
 
   zmq::context_t& ctx_;
   Authorize authorize_;

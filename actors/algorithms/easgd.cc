@@ -15,8 +15,7 @@ class EasgdWorker : public WorkerHalf {
  public:
   EasgdWorker(double alpha, int workers) : alpha_(static_cast<float>(alpha)), workers_(workers) {}
 
-  void Boundary(WorkerModel& w, std::span<const float> z, float,
-                std::span<float> c) override {
+  void Boundary(WorkerModel& w, std::span<const float> z, float, std::span<float> c) override {
     const std::span<float> x = w.params();
     train::PullBack(x, z, alpha_);
     train::ElasticContribution(x, z, alpha_, workers_, c);
@@ -51,10 +50,10 @@ std::optional<AlgorithmConfigError> CheckEasgd(const ExperimentSpec& s) {
                                 "algorithm.alpha must be in (0, 1), got " + FormatNumber(alpha)};
   }
   if (alpha * m >= 1) {
-    return AlgorithmConfigError{
-        "algorithm.alpha", "algorithm.alpha must be below 1/m = " + FormatNumber(1.0 / m) +
-                               " for easgd with " + std::to_string(m) + " workers, got " +
-                               FormatNumber(alpha)};
+    return AlgorithmConfigError{"algorithm.alpha",
+                                "algorithm.alpha must be below 1/m = " + FormatNumber(1.0 / m) +
+                                    " for easgd with " + std::to_string(m) + " workers, got " +
+                                    FormatNumber(alpha)};
   }
   return std::nullopt;
 }

@@ -19,8 +19,7 @@ class OverlapWorker : public WorkerHalf {
     if (beta_ > 0) velocity_.assign(n, 0.0f);
   }
 
-  void Boundary(WorkerModel& w, std::span<const float> z, float lr,
-                std::span<float> c) override {
+  void Boundary(WorkerModel& w, std::span<const float> z, float lr, std::span<float> c) override {
     const std::span<float> x = w.params();
     train::PullBack(x, z, alpha_);
     if (beta_ > 0) {
@@ -53,8 +52,9 @@ class OverlapWorker : public WorkerHalf {
 const Algorithm& OverlapLocalSgd() {
   static const Algorithm a{
       .name = "overlap_local_sgd",
-      .summary = "Overlap-Local-SGD: pull back to an anchor averaged in the background "
-                 "(beta > 0: anchor momentum)",
+      .summary =
+          "Overlap-Local-SGD: pull back to an anchor averaged in the background "
+          "(beta > 0: anchor momentum)",
       .traits = {.flow = Flow::kOverlapped, .has_anchor = true, .exchanges_gradients = false},
       .make_worker = [](const WorkerSetup& s) -> std::unique_ptr<WorkerHalf> {
         return std::make_unique<OverlapWorker>(s.spec.algorithm.alpha, s.spec.algorithm.beta,

@@ -8,11 +8,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <memory>
 
 #include "actors/algorithms/algorithm.h"
 

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/roles/messages.h"
 #include "actors/run/run_collector.h"
+#include "actors/spec/experiment_spec.h"
 #include "actors/worker/run_plan.h"
 #include "runtime/tensor.h"
 

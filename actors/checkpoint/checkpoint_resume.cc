@@ -16,8 +16,9 @@ void EnableReducerCheckpoints(const std::vector<rt::ActorHandle<ReducerActor>>& 
                               const rt::ActorHandle<CoordinatorActor>& coordinator,
                               int every_rounds, int64_t last_round) {
   for (size_t j = 0; j < reducers.size(); ++j) {
-    CheckSent(reducers[j].Tell(&ReducerActor::EnableCheckpoints, coordinator, every_rounds, last_round),
-         ReducerName(static_cast<int>(j)));
+    CheckSent(
+        reducers[j].Tell(&ReducerActor::EnableCheckpoints, coordinator, every_rounds, last_round),
+        ReducerName(static_cast<int>(j)));
   }
 }
 
@@ -32,13 +33,14 @@ void RestoreActors(const Checkpoint& ckpt,
                           std::to_string(reducers.size()));
   }
   for (size_t i = 0; i < trainers.size(); ++i) {
-    CheckSent(trainers[i].Tell(&TrainerActor::Restore, ckpt.trainers[i].state, ckpt.trainers[i].arrays),
-         TrainerName(static_cast<int>(i)));
+    CheckSent(
+        trainers[i].Tell(&TrainerActor::Restore, ckpt.trainers[i].state, ckpt.trainers[i].arrays),
+        TrainerName(static_cast<int>(i)));
   }
   for (size_t j = 0; j < reducers.size(); ++j) {
     CheckSent(reducers[j].Tell(&ReducerActor::Restore, trainers, ckpt.reducers[j].state,
-                          ckpt.reducers[j].arrays),
-         ReducerName(static_cast<int>(j)));
+                               ckpt.reducers[j].arrays),
+              ReducerName(static_cast<int>(j)));
   }
 }
 

@@ -10,8 +10,8 @@
 #include "actors/checkpoint/checkpoint_store.h"
 #include "actors/roles/coordinator_actor.h"
 #include "actors/roles/reducer_actor.h"
-#include "actors/run/run_collector.h"
 #include "actors/roles/trainer_actor.h"
+#include "actors/run/run_collector.h"
 
 namespace olsgd::actors {
 

@@ -5,12 +5,12 @@
 #include <stdexcept>
 #include <thread>
 
-#include "actors/roles/actor_types.h"
 #include "actors/cluster/cluster_security.h"
-#include "actors/run/millis.h"
 #include "actors/cluster/node_agent.h"
 #include "actors/cluster/node_loss.h"
 #include "actors/cluster/placement.h"
+#include "actors/roles/actor_types.h"
+#include "actors/run/millis.h"
 #include "actors/run/run_on_runtime.h"
 #include "runtime/log.h"
 

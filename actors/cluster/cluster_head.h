@@ -9,9 +9,9 @@
 #include <functional>
 #include <string>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/run/run_collector.h"
 #include "actors/run/run_experiment.h"
+#include "actors/spec/experiment_spec.h"
 
 namespace olsgd::actors {
 
@@ -25,8 +25,8 @@ struct HeadOptions {
 // Throws std::runtime_error for set-up errors: cannot bind, keys, too few
 // workers within cluster.join_timeout_s, placement. A lost node during the
 // run is handled by cluster.on_failure and reported in the summary.
-RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer, const RunOptions& options,
-                        const HeadOptions& head);
+RunOutcome RunOnCluster(const ExperimentSpec& spec, RunObserver& observer,
+                        const RunOptions& options, const HeadOptions& head);
 
 }  // namespace olsgd::actors
 

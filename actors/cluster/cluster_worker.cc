@@ -7,11 +7,11 @@
 #include <optional>
 #include <stdexcept>
 
-#include "actors/roles/actor_types.h"
 #include "actors/cluster/cluster_security.h"
-#include "actors/run/millis.h"
 #include "actors/cluster/node_agent.h"
 #include "actors/cluster/route_address.h"
+#include "actors/roles/actor_types.h"
+#include "actors/run/millis.h"
 #include "runtime/runtime.h"
 
 namespace olsgd::actors {

@@ -30,7 +30,8 @@ class NodeLossQueue {
   void Push(rt::NodeId node, const std::string& reason) {
     std::lock_guard lock(mu_);
     auto it = names_.find(node);
-    losses_.push_back(NodeLoss{node, it != names_.end() ? it->second : "node " + std::to_string(node), reason});
+    losses_.push_back(
+        NodeLoss{node, it != names_.end() ? it->second : "node " + std::to_string(node), reason});
   }
   std::vector<NodeLoss> Drain() {
     std::lock_guard lock(mu_);

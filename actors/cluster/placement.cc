@@ -38,13 +38,14 @@ Placement LocalPlacement(int workers, int shards) {
   return p;
 }
 
-Placement PlaceActors(const ClusterSpec& cluster, int shards, const std::vector<rt::NodeInfo>& nodes,
-                      const std::string& self) {
+Placement PlaceActors(const ClusterSpec& cluster, int shards,
+                      const std::vector<rt::NodeInfo>& nodes, const std::string& self) {
   std::vector<rt::NodeInfo> workers;
   for (const auto& n : nodes) {
     if (n.name != self) workers.push_back(n);
   }
-  std::sort(workers.begin(), workers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  std::sort(workers.begin(), workers.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
   Placement p;
   if (!cluster.trainer_nodes.empty()) {
     p.trainer_nodes = Explicit(cluster.trainer_nodes, "cluster.trainer_nodes", nodes, self);
@@ -77,7 +78,8 @@ Placement PlaceActors(const ClusterSpec& cluster, int shards, const std::vector<
     if (oversubscribed) {
       int slots = 0;
       for (const auto& w : workers) slots += std::max(w.slots, 1);
-      p.warnings.push_back(std::to_string(cluster.workers) + " trainers on " + std::to_string(slots) +
+      p.warnings.push_back(std::to_string(cluster.workers) + " trainers on " +
+                           std::to_string(slots) +
                            " worker slots: some nodes run more trainers than slots");
     }
   }
@@ -97,8 +99,10 @@ std::string DescribePlacement(const Placement& p, const std::string& self) {
   auto add = [&](const std::string& actor, const std::string& node) {
     s += (s.empty() ? "" : ", ") + actor + " -> " + (node.empty() ? self : node);
   };
-  for (size_t i = 0; i < p.trainer_nodes.size(); ++i) add(TrainerName(static_cast<int>(i)), p.trainer_nodes[i]);
-  for (size_t j = 0; j < p.reducer_nodes.size(); ++j) add(ReducerName(static_cast<int>(j)), p.reducer_nodes[j]);
+  for (size_t i = 0; i < p.trainer_nodes.size(); ++i)
+    add(TrainerName(static_cast<int>(i)), p.trainer_nodes[i]);
+  for (size_t j = 0; j < p.reducer_nodes.size(); ++j)
+    add(ReducerName(static_cast<int>(j)), p.reducer_nodes[j]);
   return s;
 }
 

@@ -25,8 +25,8 @@ Placement LocalPlacement(int workers, int shards);
 // `nodes` is the cluster's node table; `self` the name of the node placing
 // (the head). Throws std::invalid_argument naming the config key for an
 // explicit node that is not in the cluster.
-Placement PlaceActors(const ClusterSpec& cluster, int shards, const std::vector<rt::NodeInfo>& nodes,
-                      const std::string& self);
+Placement PlaceActors(const ClusterSpec& cluster, int shards,
+                      const std::vector<rt::NodeInfo>& nodes, const std::string& self);
 
 // "trainer:0 -> w1, trainer:1 -> w2, reducer:0 -> head".
 std::string DescribePlacement(const Placement& p, const std::string& self);

@@ -12,11 +12,15 @@ using SystemClock = std::chrono::system_clock;
 // steady time point <-> Unix nanoseconds, through one reading of both clocks.
 struct ClockMap {
   SteadyClock::time_point steady = SteadyClock::now();
-  int64_t unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(SystemClock::now().time_since_epoch()).count();
+  int64_t unix_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(SystemClock::now().time_since_epoch())
+          .count();
   int64_t ToUnix(SteadyClock::time_point t) const {
     return unix_ns + std::chrono::duration_cast<std::chrono::nanoseconds>(t - steady).count();
   }
-  SteadyClock::time_point ToSteady(int64_t u) const { return steady + std::chrono::nanoseconds(u - unix_ns); }
+  SteadyClock::time_point ToSteady(int64_t u) const {
+    return steady + std::chrono::nanoseconds(u - unix_ns);
+  }
 };
 
 }  // namespace

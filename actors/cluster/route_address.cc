@@ -23,7 +23,8 @@ std::string LocalAddressToward(const std::string& tcp_endpoint) {
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* res = nullptr;
   if (const int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0) {
-    throw std::runtime_error("cannot resolve '" + host + "' in " + tcp_endpoint + ": " + gai_strerror(rc));
+    throw std::runtime_error("cannot resolve '" + host + "' in " + tcp_endpoint + ": " +
+                             gai_strerror(rc));
   }
   // A connected UDP socket sends nothing; it only asks the kernel for a route.
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);

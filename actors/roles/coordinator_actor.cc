@@ -4,9 +4,9 @@
 #include <stdexcept>
 
 #include "actors/checkpoint/checkpoint_store.h"
+#include "actors/roles/trainer_actor.h"
 #include "actors/worker/dataset_cache.h"
 #include "actors/worker/local_worker.h"
-#include "actors/roles/trainer_actor.h"
 
 namespace olsgd::actors {
 

@@ -13,9 +13,9 @@
 #include <optional>
 #include <vector>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/roles/messages.h"
 #include "actors/run/run_collector.h"
+#include "actors/spec/experiment_spec.h"
 #include "runtime/runtime.h"
 #include "trainer/dataset.h"
 #include "trainer/model.h"

@@ -67,10 +67,10 @@ struct TrainerState {
   int64_t step = 0;           // local steps applied
   int64_t samples_drawn = 0;  // the batch sampler's position
   bool momentum_initialized = false;
-  bool half_first = true;      // the algorithm's worker half: no boundary applied yet
-  std::string straggler_rng;   // the straggler model's generator, as text
-  double since_origin_s = 0;   // when it was taken, on the run's clock
-  double elapsed_s = 0;        // since this trainer started (its wall time)
+  bool half_first = true;     // the algorithm's worker half: no boundary applied yet
+  std::string straggler_rng;  // the straggler model's generator, as text
+  double since_origin_s = 0;  // when it was taken, on the run's clock
+  double elapsed_s = 0;       // since this trainer started (its wall time)
   RoundRecord round_in_progress;
   double total_compute_s = 0, total_blocked_s = 0;
   uint64_t total_bytes_out = 0, total_bytes_in = 0;

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "actors/algorithms/algorithm.h"
+#include "actors/algorithms/slice_reducer.h"
 #include "actors/roles/messages.h"
 #include "actors/spec/experiment_spec.h"
 #include "actors/worker/run_plan.h"
-#include "actors/algorithms/slice_reducer.h"
 #include "runtime/runtime.h"
 
 namespace olsgd::actors {

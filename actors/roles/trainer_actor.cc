@@ -8,9 +8,9 @@
 
 #include "actors/roles/coordinator_actor.h"
 #include "actors/roles/delivery_checks.h"
-#include "actors/worker/dataset_cache.h"
 #include "actors/roles/reducer_actor.h"
 #include "actors/spec/spec_json.h"
+#include "actors/worker/dataset_cache.h"
 #include "runtime/log.h"
 
 namespace olsgd::actors {
@@ -31,7 +31,6 @@ std::string CoordinatorWith(int worker, const char* what) {
 double Seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
-
 
 }  // namespace
 
@@ -302,7 +301,8 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
   round_.end_s = SinceOrigin(now);
   total_compute_s_ += round_.compute_s;
   total_blocked_s_ += round_.blocked_s;
-  CheckSent(coordinator_.Tell(&CoordinatorActor::RoundDone, round_), CoordinatorWith(worker_, "round report"));
+  CheckSent(coordinator_.Tell(&CoordinatorActor::RoundDone, round_),
+            CoordinatorWith(worker_, "round report"));
 
   if (plan_.IsEvalRound(round)) {
     SnapshotInfo info;
@@ -321,9 +321,9 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     if (worker_ == 0 && anchor != nullptr && algorithm_.traits.has_anchor) {
       anchor_tensor = rt::Tensor::CopyOf(*anchor);
     }
-    CheckSent(coordinator_.Tell(&CoordinatorActor::Snapshot, info, rt::Tensor::CopyOf(local_->params()),
-                            std::move(anchor_tensor)),
-          CoordinatorWith(worker_, "snapshot"));
+    CheckSent(coordinator_.Tell(&CoordinatorActor::Snapshot, info,
+                                rt::Tensor::CopyOf(local_->params()), std::move(anchor_tensor)),
+              CoordinatorWith(worker_, "snapshot"));
     const int64_t previous = last_eval_sent_;
     last_eval_sent_ = round;
     if (previous > last_eval_done_ && round < plan_.total_rounds) {
@@ -382,8 +382,9 @@ void TrainerActor::Finish(bool interrupted) {
   info.bytes_out = total_bytes_out_;
   info.bytes_in = total_bytes_in_;
   info.blas_threads = openblas_get_num_threads();
-  CheckSent(coordinator_.Tell(&CoordinatorActor::Finished, info, rt::Tensor::CopyOf(local_->params())),
-        CoordinatorWith(worker_, "final report"));
+  CheckSent(
+      coordinator_.Tell(&CoordinatorActor::Finished, info, rt::Tensor::CopyOf(local_->params())),
+      CoordinatorWith(worker_, "final report"));
 }
 
 void TrainerActor::Stop() {
@@ -393,8 +394,8 @@ void TrainerActor::Stop() {
 void TrainerActor::Probe(int64_t round, const char* what, std::span<const float> v) {
   if (!record_vectors_) return;
   CheckSent(coordinator_.Tell(&CoordinatorActor::Probe, ProbeInfo{worker_, round, what},
-                          rt::Tensor::CopyOf(v)),
-        CoordinatorWith(worker_, "probe"));
+                              rt::Tensor::CopyOf(v)),
+            CoordinatorWith(worker_, "probe"));
 }
 
 }  // namespace olsgd::actors

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "actors/algorithms/algorithm.h"
+#include "actors/roles/messages.h"
 #include "actors/spec/experiment_spec.h"
 #include "actors/worker/local_worker.h"
-#include "actors/roles/messages.h"
 #include "actors/worker/run_plan.h"
 #include "actors/worker/straggler_model.h"
 #include "runtime/runtime.h"

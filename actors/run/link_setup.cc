@@ -18,8 +18,10 @@ nanoseconds Ms(double ms) {
 std::vector<std::string> Expand(const std::string& endpoint, int workers, int shards) {
   std::vector<std::string> out;
   auto all = [&](bool trainers, bool reducers) {
-    if (trainers) for (int i = 0; i < workers; ++i) out.push_back(TrainerName(i));
-    if (reducers) for (int j = 0; j < shards; ++j) out.push_back(ReducerName(j));
+    if (trainers)
+      for (int i = 0; i < workers; ++i) out.push_back(TrainerName(i));
+    if (reducers)
+      for (int j = 0; j < shards; ++j) out.push_back(ReducerName(j));
   };
   if (endpoint == "*") {
     all(true, true);

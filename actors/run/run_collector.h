@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/roles/messages.h"
 #include "actors/run/run_records.h"
+#include "actors/spec/experiment_spec.h"
 
 namespace olsgd::actors {
 

@@ -6,14 +6,14 @@
 #include <atomic>
 #include <string>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/run/run_collector.h"
 #include "actors/run/run_records.h"
+#include "actors/spec/experiment_spec.h"
 
 namespace olsgd::actors {
 
 struct RunOptions {
-  std::string trace_path;  // Chrome trace-event JSON; empty = no trace
+  std::string trace_path;                   // Chrome trace-event JSON; empty = no trace
   const std::atomic<bool>* stop = nullptr;  // set by the CLI's SIGINT handler
   // Trainers also report the vectors of every boundary (x before and after,
   // what they received, what they sent), for tests of the algorithms' math.

@@ -8,11 +8,11 @@
 #include <functional>
 #include <memory>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/cluster/node_loss.h"
 #include "actors/cluster/placement.h"
 #include "actors/run/run_collector.h"
 #include "actors/run/run_experiment.h"
+#include "actors/spec/experiment_spec.h"
 #include "runtime/runtime.h"
 
 namespace olsgd::actors {

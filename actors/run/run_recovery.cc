@@ -1,7 +1,5 @@
 #include "actors/run/run_recovery.h"
 
-#include "actors/spec/spec_json.h"
-
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>

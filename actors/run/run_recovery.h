@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "actors/checkpoint/checkpoint_store.h"
-#include "actors/spec/experiment_spec.h"
 #include "actors/cluster/placement.h"
 #include "actors/run/run_actors.h"
 #include "actors/run/run_collector.h"
+#include "actors/spec/experiment_spec.h"
 #include "actors/worker/run_plan.h"
 #include "runtime/runtime.h"
 

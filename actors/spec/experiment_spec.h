@@ -123,145 +123,145 @@ struct EnumNames<PauseKind> {
         "last round; > 0")                                                                         \
         .Positive())
 
-#define OLSGD_DATA_FIELDS(X)                                                                       \
-  X(DatasetKind, dataset, DatasetKind::kFashionMnist,                                              \
-    Doc("`fashion_mnist`, `cifar10` or `synthetic`").Fingerprint())                                \
-  X(std::string, path, "/usr/share/datasets/fashion-mnist",                                        \
-    Doc("dataset folder (Debian's `dataset-fashion-mnist`); `cifar10` must set its own (binary "   \
-        "format)"))                                                                                \
-  X(PartitionKind, partition, PartitionKind::kIid,                                                 \
-    Doc("`iid` shards, per-label `dirichlet`, or `label_sorted` shards; every sample goes to "     \
-        "exactly one worker")                                                                      \
-        .Fingerprint())                                                                            \
-  X(double, dirichlet_alpha, 0.5,                                                                  \
-    Doc("concentration of the Dirichlet split, > 0 (smaller = more skewed)")                       \
-        .Positive()                                                                                \
-        .Fingerprint())                                                                            \
-  X(int64_t, max_train_samples, 0,                                                                 \
-    Doc("use a seeded subset of the training set; 0 = all").AtLeast(0).Fingerprint())              \
-  X(int64_t, max_test_samples, 0, Doc("the same for the test set").AtLeast(0).Fingerprint())       \
-  X(int64_t, synthetic_train, 2048,                                                                \
-    Doc("synthetic: training samples (at least one per worker)").AtLeast(1).Fingerprint())         \
-  X(int64_t, synthetic_test, 512, Doc("synthetic: test samples").AtLeast(1).Fingerprint())         \
-  X(int, synthetic_features, 32, Doc("synthetic: features per sample").AtLeast(1).Fingerprint())   \
+#define OLSGD_DATA_FIELDS(X)                                                                     \
+  X(DatasetKind, dataset, DatasetKind::kFashionMnist,                                            \
+    Doc("`fashion_mnist`, `cifar10` or `synthetic`").Fingerprint())                              \
+  X(std::string, path, "/usr/share/datasets/fashion-mnist",                                      \
+    Doc("dataset folder (Debian's `dataset-fashion-mnist`); `cifar10` must set its own (binary " \
+        "format)"))                                                                              \
+  X(PartitionKind, partition, PartitionKind::kIid,                                               \
+    Doc("`iid` shards, per-label `dirichlet`, or `label_sorted` shards; every sample goes to "   \
+        "exactly one worker")                                                                    \
+        .Fingerprint())                                                                          \
+  X(double, dirichlet_alpha, 0.5,                                                                \
+    Doc("concentration of the Dirichlet split, > 0 (smaller = more skewed)")                     \
+        .Positive()                                                                              \
+        .Fingerprint())                                                                          \
+  X(int64_t, max_train_samples, 0,                                                               \
+    Doc("use a seeded subset of the training set; 0 = all").AtLeast(0).Fingerprint())            \
+  X(int64_t, max_test_samples, 0, Doc("the same for the test set").AtLeast(0).Fingerprint())     \
+  X(int64_t, synthetic_train, 2048,                                                              \
+    Doc("synthetic: training samples (at least one per worker)").AtLeast(1).Fingerprint())       \
+  X(int64_t, synthetic_test, 512, Doc("synthetic: test samples").AtLeast(1).Fingerprint())       \
+  X(int, synthetic_features, 32, Doc("synthetic: features per sample").AtLeast(1).Fingerprint()) \
   X(int, synthetic_classes, 4, Doc("synthetic: classes, >= 2").AtLeast(2).Fingerprint())
 
-#define OLSGD_MODEL_FIELDS(X)                                                                      \
-  X(ModelKind, name, ModelKind::kMlp, Doc("`mlp` or `cnn`").Fingerprint())                         \
-  X(std::vector<int>, hidden, (std::vector<int>{256, 128}),                                        \
-    Doc("mlp: hidden layer widths").AtLeast(1).Fingerprint())                                      \
-  X(std::vector<int>, conv_channels, (std::vector<int>{16, 32}),                                   \
-    Doc("cnn: output channels of its two conv layers (exactly 2)").AtLeast(1).Fingerprint())       \
-  X(int, fc_hidden, 128, Doc("cnn: width of the hidden fully connected layer").AtLeast(1)          \
-                             .Fingerprint())                                                       \
-  X(ConvKind, conv, ConvKind::kOnednn,                                                             \
-    Doc("cnn: how convolutions are computed, oneDNN's kernels or im2col + OpenBLAS (docs/"        \
-        "TRAINER.md); the two differ in the last bits")                                            \
+#define OLSGD_MODEL_FIELDS(X)                                                                \
+  X(ModelKind, name, ModelKind::kMlp, Doc("`mlp` or `cnn`").Fingerprint())                   \
+  X(std::vector<int>, hidden, (std::vector<int>{256, 128}),                                  \
+    Doc("mlp: hidden layer widths").AtLeast(1).Fingerprint())                                \
+  X(std::vector<int>, conv_channels, (std::vector<int>{16, 32}),                             \
+    Doc("cnn: output channels of its two conv layers (exactly 2)").AtLeast(1).Fingerprint()) \
+  X(int, fc_hidden, 128,                                                                     \
+    Doc("cnn: width of the hidden fully connected layer").AtLeast(1).Fingerprint())          \
+  X(ConvKind, conv, ConvKind::kOnednn,                                                       \
+    Doc("cnn: how convolutions are computed, oneDNN's kernels or im2col + OpenBLAS (docs/"   \
+        "TRAINER.md); the two differ in the last bits")                                      \
         .Fingerprint())
 
-#define OLSGD_TRAINING_FIELDS(X)                                                                   \
-  X(double, epochs, 1.0,                                                                           \
-    Doc("epochs over each worker's shard; > 0; ignored when `steps` > 0").Fingerprint())           \
-  X(int64_t, steps, 0,                                                                             \
-    Doc("local steps per worker; 0 = derive from `epochs`").AtLeast(0).Fingerprint())              \
-  X(int, batch_size, 64, Doc("per worker").InRange(1, 1 << 20).Fingerprint())                      \
-  X(double, lr, 0.1, Doc("base learning rate, > 0").Positive().Fingerprint())                      \
-  X(bool, lr_linear_scaling, false,                                                                \
-    Doc("`lr *= batch_size * workers / lr_reference_batch`").Fingerprint())                        \
-  X(int, lr_reference_batch, 128, Doc("the reference batch of linear scaling").AtLeast(1)          \
-                                      .Fingerprint())                                              \
-  X(double, warmup_epochs, 0.0, Doc("linear warm-up length, >= 0").AtLeast(0).Fingerprint())       \
-  X(std::vector<double>, milestones, {},                                                           \
-    Doc("epochs at which `lr *= lr_decay`; increasing, > 0").Positive().Fingerprint())             \
-  X(double, lr_decay, 0.1, Doc("in (0, 1]").InRange(0, 1, true, false).Fingerprint())              \
-  X(double, momentum, 0.9,                                                                         \
-    Doc("local momentum, in [0, 1); never averaged by the algorithms")                             \
-        .InRange(0, 1, false, true)                                                                \
-        .Fingerprint())                                                                            \
-  X(bool, nesterov, true, Doc("Nesterov momentum; needs `momentum` > 0").Fingerprint())            \
+#define OLSGD_TRAINING_FIELDS(X)                                                             \
+  X(double, epochs, 1.0,                                                                     \
+    Doc("epochs over each worker's shard; > 0; ignored when `steps` > 0").Fingerprint())     \
+  X(int64_t, steps, 0,                                                                       \
+    Doc("local steps per worker; 0 = derive from `epochs`").AtLeast(0).Fingerprint())        \
+  X(int, batch_size, 64, Doc("per worker").InRange(1, 1 << 20).Fingerprint())                \
+  X(double, lr, 0.1, Doc("base learning rate, > 0").Positive().Fingerprint())                \
+  X(bool, lr_linear_scaling, false,                                                          \
+    Doc("`lr *= batch_size * workers / lr_reference_batch`").Fingerprint())                  \
+  X(int, lr_reference_batch, 128,                                                            \
+    Doc("the reference batch of linear scaling").AtLeast(1).Fingerprint())                   \
+  X(double, warmup_epochs, 0.0, Doc("linear warm-up length, >= 0").AtLeast(0).Fingerprint()) \
+  X(std::vector<double>, milestones, {},                                                     \
+    Doc("epochs at which `lr *= lr_decay`; increasing, > 0").Positive().Fingerprint())       \
+  X(double, lr_decay, 0.1, Doc("in (0, 1]").InRange(0, 1, true, false).Fingerprint())        \
+  X(double, momentum, 0.9,                                                                   \
+    Doc("local momentum, in [0, 1); never averaged by the algorithms")                       \
+        .InRange(0, 1, false, true)                                                          \
+        .Fingerprint())                                                                      \
+  X(bool, nesterov, true, Doc("Nesterov momentum; needs `momentum` > 0").Fingerprint())      \
   X(double, weight_decay, 1e-4, Doc(">= 0").AtLeast(0).Fingerprint())
 
-#define OLSGD_ALGORITHM_FIELDS(X)                                                                  \
-  X(std::string, name, "overlap_local_sgd",                                                        \
-    Doc("the algorithm, one of those `olsgd algorithms` lists (docs/ALGORITHMS.md)")               \
-        .Fingerprint())                                                                            \
-  X(int, tau, 2,                                                                                   \
-    Doc("local steps per round, >= 1 (`sync_sgd` averages every step and ignores it)")             \
-        .AtLeast(1)                                                                                \
-        .Fingerprint())                                                                            \
-  X(double, alpha, 0.6,                                                                            \
-    Doc("pull-back towards the anchor, in [0, 1); `easgd`: in (0, 1) and below 1/workers; "        \
-        "unused by `sync_sgd`, `local_sgd`, `cocod_sgd`")                                          \
-        .Fingerprint())                                                                            \
-  X(double, beta, 0.0,                                                                             \
-    Doc("anchor momentum in [0, 1): `local_sgd` BMUF/SlowMo, `overlap_local_sgd` momentum "        \
-        "variant; unused by the others")                                                           \
-        .InRange(0, 1, false, true)                                                                \
-        .Fingerprint())                                                                            \
-  X(int, reducer_shards, 1,                                                                        \
+#define OLSGD_ALGORITHM_FIELDS(X)                                                           \
+  X(std::string, name, "overlap_local_sgd",                                                 \
+    Doc("the algorithm, one of those `olsgd algorithms` lists (docs/ALGORITHMS.md)")        \
+        .Fingerprint())                                                                     \
+  X(int, tau, 2,                                                                            \
+    Doc("local steps per round, >= 1 (`sync_sgd` averages every step and ignores it)")      \
+        .AtLeast(1)                                                                         \
+        .Fingerprint())                                                                     \
+  X(double, alpha, 0.6,                                                                     \
+    Doc("pull-back towards the anchor, in [0, 1); `easgd`: in (0, 1) and below 1/workers; " \
+        "unused by `sync_sgd`, `local_sgd`, `cocod_sgd`")                                   \
+        .Fingerprint())                                                                     \
+  X(double, beta, 0.0,                                                                      \
+    Doc("anchor momentum in [0, 1): `local_sgd` BMUF/SlowMo, `overlap_local_sgd` momentum " \
+        "variant; unused by the others")                                                    \
+        .InRange(0, 1, false, true)                                                         \
+        .Fingerprint())                                                                     \
+  X(int, reducer_shards, 1,                                                                 \
     Doc("k reducer actors, each averaging a contiguous slice; 1..workers").Fingerprint())
 
-#define OLSGD_DELAY_FIELDS(X)                                                                      \
-  X(DelayKind, dist, DelayKind::kNone,                                                             \
-    Doc("`none`, `uniform` ([0, 2*mean]), `normal`, `exponential`, `pareto`"))                     \
-  X(double, mean_ms, 0.0, Doc("mean of the jitter, >= 0").AtLeast(0))                              \
-  X(double, stddev_ms, 0.0, Doc("normal: standard deviation").AtLeast(0))                          \
+#define OLSGD_DELAY_FIELDS(X)                                                  \
+  X(DelayKind, dist, DelayKind::kNone,                                         \
+    Doc("`none`, `uniform` ([0, 2*mean]), `normal`, `exponential`, `pareto`")) \
+  X(double, mean_ms, 0.0, Doc("mean of the jitter, >= 0").AtLeast(0))          \
+  X(double, stddev_ms, 0.0, Doc("normal: standard deviation").AtLeast(0))      \
   X(double, pareto_shape, 2.0, Doc("pareto: shape (> 1; the scale gives the mean)"))
 
-#define OLSGD_LINK_FIELDS(X)                                                                       \
-  X(std::string, from, "*",                                                                        \
-    Doc("`*`, `trainer:*`, `reducer:*`, `trainer:N` (N < workers) or `reducer:N` (N < "            \
-        "reducer_shards)"))                                                                        \
-  X(std::string, to, "*", Doc("the same"))                                                         \
-  X(bool, both_directions, true, Doc("also apply to `to` -> `from`"))                              \
-  X(double, latency_ms, 0.0, Doc("fixed latency per message, >= 0").AtLeast(0))                    \
-  X(DelayDist, jitter, {}, Doc("random extra latency per message"))                                \
+#define OLSGD_LINK_FIELDS(X)                                                            \
+  X(std::string, from, "*",                                                             \
+    Doc("`*`, `trainer:*`, `reducer:*`, `trainer:N` (N < workers) or `reducer:N` (N < " \
+        "reducer_shards)"))                                                             \
+  X(std::string, to, "*", Doc("the same"))                                              \
+  X(bool, both_directions, true, Doc("also apply to `to` -> `from`"))                   \
+  X(double, latency_ms, 0.0, Doc("fixed latency per message, >= 0").AtLeast(0))         \
+  X(DelayDist, jitter, {}, Doc("random extra latency per message"))                     \
   X(double, bandwidth_mbps, 0.0, Doc("megabits per second; 0 = unlimited").AtLeast(0))
 
-#define OLSGD_STRAGGLER_FIELDS(X)                                                                  \
-  X(int, worker, -1, Doc("the worker, in [0, workers), or -1 for all"))                            \
-  X(double, slowdown, 1.0, Doc("fixed factor on every step's compute time, >= 1").AtLeast(1))      \
-  X(PauseKind, pause, PauseKind::kNone,                                                            \
-    Doc("random per-step pauses: `none`, `exponential`, `pareto`, `bernoulli`"))                   \
-  X(double, pause_mean_ms, 0.0, Doc("exponential / pareto: mean pause").AtLeast(0))                \
-  X(double, pause_pareto_shape, 2.0, Doc("pareto: shape, > 1"))                                    \
-  X(double, pause_probability, 0.0,                                                                \
-    Doc("bernoulli: with this probability, in [0, 1], ...").InRange(0, 1))                         \
-  X(double, pause_ms, 0.0, Doc("... a step is slowed by this many ms").AtLeast(0))                 \
-  X(int64_t, window_from_round, -1, Doc("slowdown window: first round (set both or neither)"))     \
-  X(int64_t, window_to_round, -1, Doc("slowdown window: end round, exclusive, > from"))            \
+#define OLSGD_STRAGGLER_FIELDS(X)                                                              \
+  X(int, worker, -1, Doc("the worker, in [0, workers), or -1 for all"))                        \
+  X(double, slowdown, 1.0, Doc("fixed factor on every step's compute time, >= 1").AtLeast(1))  \
+  X(PauseKind, pause, PauseKind::kNone,                                                        \
+    Doc("random per-step pauses: `none`, `exponential`, `pareto`, `bernoulli`"))               \
+  X(double, pause_mean_ms, 0.0, Doc("exponential / pareto: mean pause").AtLeast(0))            \
+  X(double, pause_pareto_shape, 2.0, Doc("pareto: shape, > 1"))                                \
+  X(double, pause_probability, 0.0,                                                            \
+    Doc("bernoulli: with this probability, in [0, 1], ...").InRange(0, 1))                     \
+  X(double, pause_ms, 0.0, Doc("... a step is slowed by this many ms").AtLeast(0))             \
+  X(int64_t, window_from_round, -1, Doc("slowdown window: first round (set both or neither)")) \
+  X(int64_t, window_to_round, -1, Doc("slowdown window: end round, exclusive, > from"))        \
   X(double, window_factor, 1.0, Doc("factor during the window, >= 1").AtLeast(1))
 
-#define OLSGD_INJECTION_FIELDS(X)                                                                  \
-  X(std::vector<LinkSpec>, links, {}, Doc("slow links; each item is one rule"))                    \
-  X(std::vector<StragglerSpec>, stragglers, {},                                                    \
+#define OLSGD_INJECTION_FIELDS(X)                                               \
+  X(std::vector<LinkSpec>, links, {}, Doc("slow links; each item is one rule")) \
+  X(std::vector<StragglerSpec>, stragglers, {},                                 \
     Doc("compute stragglers; each item slows one worker (or all, `worker: -1`)"))
 
-#define OLSGD_EVALUATION_FIELDS(X)                                                                 \
-  X(int, every_rounds, 0, Doc("evaluate every N rounds; 0 = once per epoch").AtLeast(0))           \
-  X(double, target_accuracy, 0.0,                                                                  \
-    Doc("for time-to-target, a fraction in [0, 1]; 0 = none").InRange(0, 1))                       \
-  X(int, test_batch, 1000, Doc("evaluation batch size").AtLeast(1))                                \
+#define OLSGD_EVALUATION_FIELDS(X)                                                       \
+  X(int, every_rounds, 0, Doc("evaluate every N rounds; 0 = once per epoch").AtLeast(0)) \
+  X(double, target_accuracy, 0.0,                                                        \
+    Doc("for time-to-target, a fraction in [0, 1]; 0 = none").InRange(0, 1))             \
+  X(int, test_batch, 1000, Doc("evaluation batch size").AtLeast(1))                      \
   X(bool, evaluate_anchor, true, Doc("anchor algorithms: also evaluate the anchor"))
 
-#define OLSGD_OUTPUT_FIELDS(X)                                                                     \
-  X(std::string, dir, "",                                                                          \
-    Doc("output folder; empty = `runs/<name>-<timestamp>/`; `--out` wins over it"))                \
-  X(bool, trace, true, Doc("write `trace.json` (Chrome trace events; open in Perfetto)"))          \
+#define OLSGD_OUTPUT_FIELDS(X)                                                            \
+  X(std::string, dir, "",                                                                 \
+    Doc("output folder; empty = `runs/<name>-<timestamp>/`; `--out` wins over it"))       \
+  X(bool, trace, true, Doc("write `trace.json` (Chrome trace events; open in Perfetto)")) \
   X(bool, plots, true, Doc("draw `accuracy.png` and `loss.png` with gnuplot"))
 
-#define OLSGD_EXPERIMENT_FIELDS(X)                                                                 \
-  X(std::string, name, "experiment",                                                               \
-    Doc("names the run folder `runs/<name>-<timestamp>/`; letters, digits, `_ . -`"))              \
-  X(uint64_t, seed, 1,                                                                             \
-    Doc("seeds initialisation, shuffling, partitioning and every injected delay").Fingerprint())   \
-  X(ClusterSpec, cluster, {}, Doc("workers and placement"))                                        \
-  X(DataSpec, data, {}, Doc("the dataset and its partition"))                                      \
-  X(ModelSpec, model, {}, Doc("the architecture"))                                                 \
-  X(TrainingSpec, training, {}, Doc("the local optimiser and schedule"))                           \
-  X(AlgorithmSpec, algorithm, {}, Doc("the algorithm (docs/ALGORITHMS.md)"))                       \
-  X(InjectionSpec, injection, {}, Doc("slow links and stragglers (deterministic from `seed`)"))    \
-  X(EvaluationSpec, evaluation, {}, Doc("when and what to evaluate"))                              \
+#define OLSGD_EXPERIMENT_FIELDS(X)                                                               \
+  X(std::string, name, "experiment",                                                             \
+    Doc("names the run folder `runs/<name>-<timestamp>/`; letters, digits, `_ . -`"))            \
+  X(uint64_t, seed, 1,                                                                           \
+    Doc("seeds initialisation, shuffling, partitioning and every injected delay").Fingerprint()) \
+  X(ClusterSpec, cluster, {}, Doc("workers and placement"))                                      \
+  X(DataSpec, data, {}, Doc("the dataset and its partition"))                                    \
+  X(ModelSpec, model, {}, Doc("the architecture"))                                               \
+  X(TrainingSpec, training, {}, Doc("the local optimiser and schedule"))                         \
+  X(AlgorithmSpec, algorithm, {}, Doc("the algorithm (docs/ALGORITHMS.md)"))                     \
+  X(InjectionSpec, injection, {}, Doc("slow links and stragglers (deterministic from `seed`)"))  \
+  X(EvaluationSpec, evaluation, {}, Doc("when and what to evaluate"))                            \
   X(OutputSpec, output, {}, Doc("where results go"))
 
 // ---- The structs, generated from the tables. ----
@@ -270,16 +270,14 @@ struct EnumNames<PauseKind> {
 #define OLSGD_SPEC_VISIT(type, name, default_value, info) visit(#name, s.name, info);
 // A section struct: its members and a `VisitFields(s, visit)` that calls
 // visit(key, member, FieldInfo) for each, in table order.
-#define OLSGD_SPEC_SECTION(Struct, FIELDS)                         \
-  struct Struct {                                                  \
-    FIELDS(OLSGD_SPEC_MEMBER)                                      \
-    bool operator==(const Struct&) const = default;                \
-  };                                                               \
-  template <class S, class Visit>                                  \
-    requires std::is_same_v<std::remove_const_t<S>, Struct>        \
-  void VisitFields(S& s, Visit&& visit) {                          \
-    FIELDS(OLSGD_SPEC_VISIT)                                       \
-  }
+#define OLSGD_SPEC_SECTION(Struct, FIELDS)                \
+  struct Struct {                                         \
+    FIELDS(OLSGD_SPEC_MEMBER)                             \
+    bool operator==(const Struct&) const = default;       \
+  };                                                      \
+  template <class S, class Visit>                         \
+  requires std::is_same_v<std::remove_const_t<S>, Struct> \
+  void VisitFields(S& s, Visit&& visit) { FIELDS(OLSGD_SPEC_VISIT) }
 
 OLSGD_SPEC_SECTION(ClusterSpec, OLSGD_CLUSTER_FIELDS)
 OLSGD_SPEC_SECTION(DataSpec, OLSGD_DATA_FIELDS)

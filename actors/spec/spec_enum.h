@@ -29,7 +29,9 @@ struct EnumName {
 };
 
 template <class T>
-concept SpecEnum = std::is_enum_v<T> && requires { EnumNames<T>::kNames; };
+concept SpecEnum = std::is_enum_v<T> && requires {
+  EnumNames<T>::kNames;
+};
 
 // The config name of `value` ("continue").
 template <SpecEnum E>

@@ -1,7 +1,7 @@
 // Walking the experiment's fields (experiment_spec.h). A consumer (the YAML
 // loader, the dumper, JSON, the fingerprint, the key tables) provides
-//   void Field(const char* key, T& value, const FieldInfo& info);     // scalar, enum or list of scalars
-//   void Section(const char* key, S& section, const FieldInfo& info); // a nested mapping
+//   void Field(const char* key, T& value, const FieldInfo& info);     // scalar, enum or list of
+//   scalars void Section(const char* key, S& section, const FieldInfo& info); // a nested mapping
 //   void List(const char* key, std::vector<S>& items, const FieldInfo& info);  // list of mappings
 // and calls WalkFields(section, *this) again inside Section and List to go
 // down. Works on const specs too (T, S const).

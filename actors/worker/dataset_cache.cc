@@ -11,13 +11,14 @@ namespace olsgd::actors {
 namespace {
 
 std::string CacheKey(const DataSpec& d, uint64_t seed, train::Split split) {
-  std::string key = std::string(NameOf(d.dataset)) + "|" + d.path + "|" + std::to_string(static_cast<int>(split));
-  key += "|" + std::to_string(split == train::Split::kTrain ? d.max_train_samples
-                                                            : d.max_test_samples);
+  std::string key =
+      std::string(NameOf(d.dataset)) + "|" + d.path + "|" + std::to_string(static_cast<int>(split));
+  key += "|" +
+         std::to_string(split == train::Split::kTrain ? d.max_train_samples : d.max_test_samples);
   if (d.dataset == DatasetKind::kSynthetic) {
-    key += "|" + std::to_string(d.synthetic_train) + "|" + std::to_string(d.synthetic_test) +
-           "|" + std::to_string(d.synthetic_features) + "|" +
-           std::to_string(d.synthetic_classes) + "|" + std::to_string(seed);
+    key += "|" + std::to_string(d.synthetic_train) + "|" + std::to_string(d.synthetic_test) + "|" +
+           std::to_string(d.synthetic_features) + "|" + std::to_string(d.synthetic_classes) + "|" +
+           std::to_string(seed);
   }
   if (d.max_train_samples > 0 || d.max_test_samples > 0) key += "|s" + std::to_string(seed);
   return key;

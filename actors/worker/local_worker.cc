@@ -1,6 +1,5 @@
 #include "actors/worker/local_worker.h"
 
-
 #include "trainer/data_spec.h"
 
 namespace olsgd::actors {
@@ -24,16 +23,14 @@ train::LrScheduleOptions ToScheduleOptions(const ExperimentSpec& spec) {
   o.base_lr = static_cast<float>(t.lr);
   o.reference_batch = t.lr_reference_batch;
   // Without linear scaling the total batch equals the reference: factor 1.
-  o.total_batch =
-      t.lr_linear_scaling ? t.batch_size * spec.cluster.workers : t.lr_reference_batch;
+  o.total_batch = t.lr_linear_scaling ? t.batch_size * spec.cluster.workers : t.lr_reference_batch;
   o.warmup_epochs = t.warmup_epochs;
   o.milestones = t.milestones;
   o.gamma = static_cast<float>(t.lr_decay);
   return o;
 }
 
-std::vector<int64_t> ShardFor(const ExperimentSpec& spec, const train::Dataset& data,
-                              int worker) {
+std::vector<int64_t> ShardFor(const ExperimentSpec& spec, const train::Dataset& data, int worker) {
   train::PartitionSpec p;
   p.kind = NameOf(spec.data.partition);
   p.alpha = spec.data.dirichlet_alpha;

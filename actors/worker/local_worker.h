@@ -47,7 +47,7 @@ class LocalWorker : public WorkerModel {
   std::span<const float> gradient() const override { return model_->grads(); }
   size_t num_params() const { return model_->num_params(); }
   int64_t step() const { return step_; }  // local steps applied so far
-  float lr() const;                        // the rate in force at step()
+  float lr() const;                       // the rate in force at step()
   double epoch() const { return static_cast<double>(step_) / steps_per_epoch_; }
   int64_t shard_size() const { return static_cast<int64_t>(sampler_.shard().size()); }
 

@@ -1,9 +1,9 @@
 #include "actors/worker/run_plan.h"
 
-#include "actors/algorithms/algorithm.h"
-
 #include <algorithm>
 #include <cmath>
+
+#include "actors/algorithms/algorithm.h"
 
 namespace olsgd::actors {
 
@@ -21,17 +21,18 @@ std::vector<std::pair<size_t, size_t>> SplitEvenly(size_t n, int k) {
 
 double StepsPerEpoch(const ExperimentSpec& spec, int64_t train_samples) {
   const int workers = std::max(spec.cluster.workers, 1);
-  return std::max(1.0, static_cast<double>(train_samples) / workers /
-                           std::max(spec.training.batch_size, 1));
+  return std::max(
+      1.0, static_cast<double>(train_samples) / workers / std::max(spec.training.batch_size, 1));
 }
 
 RunPlan MakeRunPlan(const ExperimentSpec& spec, int64_t train_samples, size_t num_params) {
   RunPlan plan;
   const int tau = RoundSteps(spec);
   plan.steps_per_epoch = StepsPerEpoch(spec, train_samples);
-  int64_t steps = spec.training.steps > 0
-                      ? spec.training.steps
-                      : static_cast<int64_t>(std::ceil(spec.training.epochs * plan.steps_per_epoch));
+  int64_t steps =
+      spec.training.steps > 0
+          ? spec.training.steps
+          : static_cast<int64_t>(std::ceil(spec.training.epochs * plan.steps_per_epoch));
   steps = std::max<int64_t>(steps, 1);
   plan.total_rounds = (steps + tau - 1) / tau;  // round up to whole rounds
   plan.total_steps = plan.total_rounds * tau;

@@ -6,8 +6,7 @@
 
 namespace olsgd::actors {
 
-StragglerModel::StragglerModel(const std::vector<StragglerSpec>& rules, int worker,
-                               uint64_t seed)
+StragglerModel::StragglerModel(const std::vector<StragglerSpec>& rules, int worker, uint64_t seed)
     : rng_(seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(worker) + 1) {
   for (const StragglerSpec& rule : rules) {
     if (rule.worker == -1 || rule.worker == worker) rules_.push_back(rule);

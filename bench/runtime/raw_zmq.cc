@@ -4,7 +4,6 @@
 #include <cstring>
 #include <thread>
 #include <vector>
-
 #include <zmq.hpp>
 
 namespace olsgd::bench {
@@ -16,7 +15,8 @@ using Clock = std::chrono::steady_clock;
 void NoFree(void*, void*) {}
 
 zmq::message_t Payload(const std::vector<char>& buf) {
-  if (buf.size() >= 8192) return zmq::message_t(const_cast<char*>(buf.data()), buf.size(), &NoFree, nullptr);
+  if (buf.size() >= 8192)
+    return zmq::message_t(const_cast<char*>(buf.data()), buf.size(), &NoFree, nullptr);
   return zmq::message_t(buf.data(), buf.size());
 }
 

@@ -15,8 +15,8 @@
 
 #include "actors/cluster/cluster_head.h"
 #include "actors/cluster/cluster_worker.h"
-#include "actors/run/link_setup.h"
 #include "actors/roles/trainer_actor.h"
+#include "actors/run/link_setup.h"
 #include "runtime/runtime.h"
 #include "tests/actors/run_test_util.h"
 

@@ -150,8 +150,8 @@ ExperimentSpec LongerSpec(OnFailure on_failure) {
 // A worker node leaves in the middle of the run (its process is stopped).
 TEST(ClusterRunTest, LostWorkerUnderAbortFailsTheRunNamingTheNode) {
   std::vector<std::atomic<bool>> stops(2);
-  const LocalCluster cluster =
-      RunLocalCluster(LongerSpec(OnFailure::kAbort), 2, &stops, [&](const EvalRecord&) { stops[1] = true; });
+  const LocalCluster cluster = RunLocalCluster(LongerSpec(OnFailure::kAbort), 2, &stops,
+                                               [&](const EvalRecord&) { stops[1] = true; });
   EXPECT_EQ(cluster.outcome.summary.status, "failed");
   EXPECT_NE(cluster.outcome.summary.failure.find("node 'w1' lost"), std::string::npos)
       << cluster.outcome.summary.failure;

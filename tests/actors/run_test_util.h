@@ -7,8 +7,8 @@
 #include <map>
 #include <vector>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/run/run_experiment.h"
+#include "actors/spec/experiment_spec.h"
 
 namespace olsgd::actors::test_util {
 
@@ -43,8 +43,8 @@ inline ExperimentSpec TinySpec(const std::string& algorithm, int workers) {
 // A run on a cluster that loses a node mid-run: long enough that a loss at
 // the first evaluation lands mid-run however fast or loaded the machine is
 // (every step of every worker takes at least 5 ms), with a quick heartbeat.
-inline ExperimentSpec LossSpec(const std::string& algorithm, int steps,
-                               OnFailure on_failure, int workers = 2) {
+inline ExperimentSpec LossSpec(const std::string& algorithm, int steps, OnFailure on_failure,
+                               int workers = 2) {
   ExperimentSpec spec = TinySpec(algorithm, workers);
   spec.training.steps = steps;
   StragglerSpec slow;

@@ -206,10 +206,9 @@ TEST(ClusterBinary, KilledWorkerUnderContinueFinishesWithTheOtherWorker) {
 // ~9 s left after the kill outlast detection and restart on any machine.
 TEST(ClusterBinary, KilledWorkerRestartedUnderContinueRejoinsTheRun) {
   TempDir dir;
-  auto [head, addr] = StartHead(
-      dir, "config/tests/paced_synthetic.yaml",
-      {"cluster.wait_for_workers=2", "cluster.on_failure=continue", "cluster.heartbeat_s=0.2",
-       "cluster.failure_timeout_s=1.5"});
+  auto [head, addr] = StartHead(dir, "config/tests/paced_synthetic.yaml",
+                                {"cluster.wait_for_workers=2", "cluster.on_failure=continue",
+                                 "cluster.heartbeat_s=0.2", "cluster.failure_timeout_s=1.5"});
   ASSERT_FALSE(addr.empty());
   const pid_t w0 = StartWorker(dir, addr, "w0");
   const pid_t w1 = StartWorker(dir, addr, "w1");
@@ -295,7 +294,8 @@ TEST(ClusterBinary, AbortedHeadRunResumesToTheSameResultsAsAnUninterruptedRun) {
   const pid_t embedded = Olsgd(args, dir / "embedded");
   ASSERT_EQ(testing::WaitProcess(embedded, 300s), 0) << ReadFile(dir / "embedded.err");
   const auto a = Accuracies(dir / "run/metrics.csv");
-  EXPECT_EQ(a.size(), size_t{kSteps} / 2 / 50 * 2 * 5) << "every evaluation of the whole run, both workers";
+  EXPECT_EQ(a.size(), size_t{kSteps} / 2 / 50 * 2 * 5)
+      << "every evaluation of the whole run, both workers";
   EXPECT_EQ(a, Accuracies(dir / "embedded/metrics.csv"));
 }
 

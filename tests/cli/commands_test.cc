@@ -188,14 +188,16 @@ TEST_F(Commands, UsageErrorsAndHelp) {
 TEST_F(Commands, MultiHostCommandsRefuseBadStartsWithUsageErrors) {
   EXPECT_EQ(Run({"head", "--config", kTiny, "--listen", "tcp://0.0.0.0:5555"}), kExitUsage);
   EXPECT_NE(err_.str().find("cluster.key_dir"), std::string::npos) << err_.str();
-  EXPECT_EQ(Run({"head", "--config", kTiny, "--listen", "0.0.0.0:5555", "--set", "cluster.insecure=true"}),
+  EXPECT_EQ(Run({"head", "--config", kTiny, "--listen", "0.0.0.0:5555", "--set",
+                 "cluster.insecure=true"}),
             kExitUsage);
   EXPECT_EQ(Run({"head", "--config", kTiny, "--listen", "tcp://0.0.0.0:5555", "--set",
                  "algorithm.tau=0"}),
             kExitUsage);
   EXPECT_EQ(Run({"worker", "--head", "tcp://10.0.0.1:5555", "--slots", "2"}), kExitUsage);
   EXPECT_NE(err_.str().find("--key-dir"), std::string::npos) << err_.str();
-  EXPECT_EQ(Run({"worker", "--head", "tcp://10.0.0.1:5555", "--insecure", "--slots", "0"}), kExitUsage);
+  EXPECT_EQ(Run({"worker", "--head", "tcp://10.0.0.1:5555", "--insecure", "--slots", "0"}),
+            kExitUsage);
   EXPECT_EQ(Run({"worker", "--head", "10.0.0.1:5555"}), kExitUsage);
   EXPECT_EQ(Run({"worker"}), kExitUsage);
   EXPECT_EQ(Run({"keygen", "--out", runs_ / "keys"}), kExitOk);

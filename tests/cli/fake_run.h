@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "actors/spec/experiment_spec.h"
 #include "actors/run/run_experiment.h"
 #include "actors/run/run_records.h"
+#include "actors/spec/experiment_spec.h"
 #include "cli/commands.h"
 
 namespace olsgd::cli::testing {

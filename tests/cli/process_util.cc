@@ -13,8 +13,9 @@ extern char** environ;
 
 namespace olsgd::cli::testing {
 
-pid_t StartProcess(const std::string& binary, const std::vector<std::string>& args, const std::string& out,
-                   const std::string& err, const std::vector<std::string>& extra_env) {
+pid_t StartProcess(const std::string& binary, const std::vector<std::string>& args,
+                   const std::string& out, const std::string& err,
+                   const std::vector<std::string>& extra_env) {
   std::vector<std::string> all = {binary};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <sstream>
 
+#include "actors/spec/spec_doc.h"
 #include "cli/commands.h"
 #include "cli/config_dump.h"
-#include "actors/spec/spec_doc.h"
 #include "cli/config_load.h"
 #include "cli/output_files.h"
 #include "tests/cli/test_util.h"

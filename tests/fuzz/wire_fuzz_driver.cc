@@ -51,7 +51,9 @@ class FuzzActor : public Actor {
     ts.push_back(extra);
     return ts;
   }
-  size_t Nested(const std::vector<std::map<std::string, std::vector<int64_t>>>& v) { return v.size(); }
+  size_t Nested(const std::vector<std::map<std::string, std::vector<int64_t>>>& v) {
+    return v.size();
+  }
   ActorId Handle(ActorHandle<FuzzActor> h) { return h.id(); }
   Result<int64_t> Fail(Error e) { return e; }
   NodeInfo Node(NodeInfo n) { return n; }
@@ -89,7 +91,8 @@ bool SameBytes(const msgpack::sbuffer& a, const msgpack::sbuffer& b) {
 }
 
 // Encodes a message with the real encoder and decodes it again.
-Result<WireMessage> RoundTrip(const WireHeader& h, const msgpack::sbuffer& body, const std::vector<Tensor>& tensors) {
+Result<WireMessage> RoundTrip(const WireHeader& h, const msgpack::sbuffer& body,
+                              const std::vector<Tensor>& tensors) {
   return DecodeMessage(detail::EncodeMessage(h, body, tensors, nullptr));
 }
 
@@ -103,8 +106,9 @@ void CheckRoundTrip(const WireMessage& m) {
     Fail("a decoded message does not decode after re-encoding");
   }
   const WireMessage& b = *again;
-  if (b.type != m.type || b.src_node != m.src_node || b.src != m.src || b.dst != m.dst || b.method != m.method ||
-      b.request_id != m.request_id || b.tensors.size() != m.tensors.size()) {
+  if (b.type != m.type || b.src_node != m.src_node || b.src != m.src || b.dst != m.dst ||
+      b.method != m.method || b.request_id != m.request_id ||
+      b.tensors.size() != m.tensors.size()) {
     Fail("re-encoding changed the header");
   }
   for (size_t i = 0; i < m.tensors.size(); ++i) {
@@ -115,7 +119,8 @@ void CheckRoundTrip(const WireMessage& m) {
 
 // A reply goes back over the wire: it must encode and decode.
 void SendReply(const WireMessage& req, Result<detail::WirePayload> r) {
-  WireHeader h{r.ok() ? MsgType::kReply : MsgType::kReplyError, 0, req.dst, req.src, "", req.request_id};
+  WireHeader h{
+      r.ok() ? MsgType::kReply : MsgType::kReplyError, 0, req.dst, req.src, "", req.request_id};
   msgpack::sbuffer body;
   std::vector<Tensor> tensors;
   if (r.ok()) {
@@ -133,7 +138,8 @@ void SendReply(const WireMessage& req, Result<detail::WirePayload> r) {
 void Dispatch(WireMessage& m) {
   const detail::RemoteInvoker* inv = MethodTable<FuzzActor>::FindStatic(m.method);
   if (!inv) {
-    if (m.type == MsgType::kCall) SendReply(m, Error{ErrorCode::kUnknownMethod, "no method '" + m.method + "'"});
+    if (m.type == MsgType::kCall)
+      SendReply(m, Error{ErrorCode::kUnknownMethod, "no method '" + m.method + "'"});
     return;
   }
   FuzzActor actor;
@@ -231,7 +237,8 @@ std::vector<zmq::message_t> SplitFrames(const uint8_t* data, size_t size) {
     size_t len = 0;
     for (int i = 0; i < 4 && off < size; ++i) len |= static_cast<size_t>(data[off++]) << (8 * i);
     len = std::min(len, size - off);
-    frames.push_back(misaligned ? MisalignedFrame(data + off, len) : zmq::message_t(data + off, len));
+    frames.push_back(misaligned ? MisalignedFrame(data + off, len)
+                                : zmq::message_t(data + off, len));
     off += len;
   }
   return frames;
@@ -250,7 +257,8 @@ std::string JoinFrames(const std::vector<zmq::message_t>& frames, uint8_t flags)
 Outcome RunFrames(std::vector<zmq::message_t>&& frames) {
   Result<WireMessage> m = DecodeMessage(std::move(frames));
   if (!m.ok()) {
-    if (m.error().code != ErrorCode::kDecode) Fail("the decoder returned an error other than kDecode");
+    if (m.error().code != ErrorCode::kDecode)
+      Fail("the decoder returned an error other than kDecode");
     return Outcome{false, m.error().message};
   }
   CheckRoundTrip(*m);
@@ -266,8 +274,8 @@ struct SeedBuilder {
   std::vector<std::pair<std::string, std::string>> out;
 
   template <class T>
-  void Add(const std::string& name, MsgType type, const std::string& method, uint64_t req, const T& value,
-           uint8_t flags = 0) {
+  void Add(const std::string& name, MsgType type, const std::string& method, uint64_t req,
+           const T& value, uint8_t flags = 0) {
     msgpack::sbuffer body;
     std::vector<Tensor> tensors;
     detail::PackValue(body, tensors, value);
@@ -289,36 +297,44 @@ std::vector<std::pair<std::string, std::string>> SeedInputs() {
   NodeInfo node{2, "w1", "tcp://127.0.0.1:5555", 4, {{"gpu", "0"}}};
   std::map<std::string, std::vector<int64_t>> m{{"a", {1, -2, 3}}, {"b", {}}};
   s.Add("tell_ping", MsgType::kTell, "ping", 0, std::tuple<>());
-  s.Add("call_ints", MsgType::kCall, "ints", 5, std::make_tuple(int8_t{-3}, uint16_t{7}, int32_t{-9}, int64_t{1} << 40,
-                                                                 ~uint64_t{0}));
+  s.Add("call_ints", MsgType::kCall, "ints", 5,
+        std::make_tuple(int8_t{-3}, uint16_t{7}, int32_t{-9}, int64_t{1} << 40, ~uint64_t{0}));
   s.Add("call_reals", MsgType::kCall, "reals", 6, std::make_tuple(1.5f, -2.25, true));
   s.Add("call_echo", MsgType::kCall, "echo", 7, std::make_tuple(std::string("hello")));
   s.Add("call_tensor", MsgType::kCall, "tensor", 8, std::make_tuple(Ramp(16), 2.0f));
-  s.Add("call_tensor_misaligned", MsgType::kCall, "tensor", 9, std::make_tuple(Ramp(3), -1.0f), kFlagMisaligned);
+  s.Add("call_tensor_misaligned", MsgType::kCall, "tensor", 9, std::make_tuple(Ramp(3), -1.0f),
+        kFlagMisaligned);
   s.Add("call_tensors", MsgType::kCall, "tensors", 10,
         std::make_tuple(std::vector<Tensor>{Ramp(4), Tensor(), Ramp(2)}, Ramp(1)));
   s.Add("call_tensor_as_bin", MsgType::kCall, "tensor", 11,
         std::make_tuple(msgpack::type::raw_ref("\0\0\x80?", 4), 3.0f));  // 1.0f as bin
   s.Add("call_nested", MsgType::kCall, "nested", 12, std::make_tuple(std::vector{m, m}));
-  s.Add("call_handle", MsgType::kCall, "handle", 13, std::make_tuple(std::make_tuple(ActorId(1, 2), "fuzz.FuzzActor")));
-  s.Add("call_error", MsgType::kCall, "error", 14, std::make_tuple(Error{ErrorCode::kTimeout, "late"}));
+  s.Add("call_handle", MsgType::kCall, "handle", 13,
+        std::make_tuple(std::make_tuple(ActorId(1, 2), "fuzz.FuzzActor")));
+  s.Add("call_error", MsgType::kCall, "error", 14,
+        std::make_tuple(Error{ErrorCode::kTimeout, "late"}));
   s.Add("call_node", MsgType::kCall, "node", 15, std::make_tuple(node));
   s.Add("call_tuple", MsgType::kCall, "tuple", 16,
-        std::make_tuple(std::make_tuple(std::string("x"), ActorId(3, 4), std::make_pair(0.5, uint64_t{9}))));
+        std::make_tuple(
+            std::make_tuple(std::string("x"), ActorId(3, 4), std::make_pair(0.5, uint64_t{9}))));
   s.Add("call_throw", MsgType::kCall, "throw", 17, std::make_tuple(std::string("boom")));
   s.Add("call_unknown_method", MsgType::kCall, "nope", 18, std::make_tuple(1));
-  s.Add("reply_join", MsgType::kReply, "", 19, std::make_tuple(NodeId{2}, std::vector<NodeInfo>{node, node}));
-  s.Add("reply_lookup", MsgType::kReply, "", 20, std::make_tuple(ActorId(0, 5), std::string("olsgd.Reducer")));
+  s.Add("reply_join", MsgType::kReply, "", 19,
+        std::make_tuple(NodeId{2}, std::vector<NodeInfo>{node, node}));
+  s.Add("reply_lookup", MsgType::kReply, "", 20,
+        std::make_tuple(ActorId(0, 5), std::string("olsgd.Reducer")));
   s.Add("reply_tensor", MsgType::kReply, "", 21, Ramp(8));
-  s.Add("reply_error", MsgType::kReplyError, "", 22, Error{ErrorCode::kNotFound, "no actor named 'x'"});
+  s.Add("reply_error", MsgType::kReplyError, "", 22,
+        Error{ErrorCode::kNotFound, "no actor named 'x'"});
   s.Add("spawn", MsgType::kSpawn, "", 23,
         std::make_tuple(std::string("fuzz.FuzzActor"), std::string("a0"), true, 2, 3,
                         std::make_tuple(std::string("cfg"), std::vector<Tensor>{Ramp(5)}, node)));
   s.Add("join", MsgType::kJoin, "", 24, node);
   s.Add("node_table", MsgType::kNodeTable, "", 0, std::vector<NodeInfo>{node});
-  s.Add("register_name", MsgType::kRegisterName, "", 25, std::make_tuple(std::string("r0"), ActorId(1, 1),
-                                                                          std::string("olsgd.Reducer")));
-  s.Add("unregister_name", MsgType::kUnregisterName, "", 0, std::make_tuple(std::string("r0"), ActorId(1, 1)));
+  s.Add("register_name", MsgType::kRegisterName, "", 25,
+        std::make_tuple(std::string("r0"), ActorId(1, 1), std::string("olsgd.Reducer")));
+  s.Add("unregister_name", MsgType::kUnregisterName, "", 0,
+        std::make_tuple(std::string("r0"), ActorId(1, 1)));
   s.Add("lookup", MsgType::kLookup, "", 26, std::string("reducer0"));
   s.Add("leave", MsgType::kLeave, "", 0, std::string("shutdown"));
   s.Add("heartbeat", MsgType::kHeartbeat, "", 0, msgpack::type::nil_t());

@@ -20,7 +20,8 @@ std::chrono::duration<double> ForwardOne(ActorHandle<Recorder> from, ActorHandle
   auto t0 = std::chrono::steady_clock::now();
   EXPECT_TRUE(from.Tell(&Recorder::Forward, to, 9, int64_t{1}).ok());
   auto end = t0 + 30s;
-  while (to.Call(&Recorder::Count).Get(10s).value() == before && std::chrono::steady_clock::now() < end) {
+  while (to.Call(&Recorder::Count).Get(10s).value() == before &&
+         std::chrono::steady_clock::now() < end) {
     std::this_thread::sleep_for(1ms);
   }
   return std::chrono::steady_clock::now() - t0;
@@ -45,12 +46,14 @@ TEST_F(ClusterLinks, HeadRuleDelaysAWorkersActorByName) {
   auto a = head_->Spawn<Recorder>({.name = "a", .node = "w1"}).value();
   auto before = ForwardOne(a, sink_);
   constexpr auto kLatency = 400ms;
-  head_->SetLinkModel(LinkSelector::ActorNamed("a"), LinkSelector::ActorNamed("sink"), {.latency = kLatency});
+  head_->SetLinkModel(LinkSelector::ActorNamed("a"), LinkSelector::ActorNamed("sink"),
+                      {.latency = kLatency});
   // The rules travel ahead of this call on the same connection.
   ASSERT_EQ(a.Call(&Recorder::Count).Get(10s).value(), 0);
   auto with = ForwardOne(a, sink_);
-  std::printf("a (on w1) -> sink (on head): %.1f ms without the rule, %.1f ms with 400 ms latency\n",
-              before.count() * 1e3, with.count() * 1e3);
+  std::printf(
+      "a (on w1) -> sink (on head): %.1f ms without the rule, %.1f ms with 400 ms latency\n",
+      before.count() * 1e3, with.count() * 1e3);
   EXPECT_GE(with, kLatency);
   // The head's own sends to sink are local and not from "a": unaffected by
   // construction; the rule is applied on w1, the sending node.
@@ -63,8 +66,10 @@ TEST_F(ClusterLinks, HeadRuleDelaysAWorkersActorByName) {
 
 TEST_F(ClusterLinks, NodesThatJoinLaterGetTheRulesAndNodeSelectorsResolve) {
   constexpr auto kLatency = 300ms;
-  head_->SetLinkModel(LinkSelector::NodeNamed("late"), LinkSelector::NodeNamed("head"), {.latency = kLatency});
-  head_->SetLinkModel(LinkSelector::ActorNamed("b"), LinkSelector::ActorNamed("sink"), {.latency = 2 * kLatency});
+  head_->SetLinkModel(LinkSelector::NodeNamed("late"), LinkSelector::NodeNamed("head"),
+                      {.latency = kLatency});
+  head_->SetLinkModel(LinkSelector::ActorNamed("b"), LinkSelector::ActorNamed("sink"),
+                      {.latency = 2 * kLatency});
   auto w = Join("late");
   auto from_node = head_->Spawn<Recorder>({.name = "c", .node = "late"}).value();
   auto b = head_->Spawn<Recorder>({.name = "b", .node = "late"}).value();

@@ -95,8 +95,8 @@ TEST(LinkModel, BandwidthSerialisesMessages) {
 }
 
 TEST(LinkModel, JitterIsDeterministicFromSeed) {
-  for (auto kind : {JitterDist::Uniform(10ms), JitterDist::Normal(10ms), JitterDist::Exponential(10ms),
-                    JitterDist::Pareto(10ms, 2.5)}) {
+  for (auto kind : {JitterDist::Uniform(10ms), JitterDist::Normal(10ms),
+                    JitterDist::Exponential(10ms), JitterDist::Pareto(10ms, 2.5)}) {
     detail::JitterSampler a(42), b(42), c(43);
     bool differs = false;
     for (int i = 0; i < 100; ++i) {

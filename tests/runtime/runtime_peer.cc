@@ -18,7 +18,6 @@
 #include <cstring>
 #include <string>
 #include <thread>
-
 #include <zmq.hpp>
 
 #include "runtime/cluster_keys.h"
@@ -72,7 +71,8 @@ int Worker(const std::string& head, const std::string& name, RuntimeOptions o) {
     return 3;
   }
   auto end = std::chrono::steady_clock::now() + std::chrono::seconds(300);
-  while (!quit && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  while (!quit && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   rt->Shutdown();
   return 0;
 }
@@ -160,10 +160,13 @@ int RawRep(const std::string& addr_file) {
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   RuntimeOptions o;
-  if (mode == "worker" && argc >= 4 && ParseOptions(argc, argv, 4, o)) return Worker(argv[2], argv[3], o);
+  if (mode == "worker" && argc >= 4 && ParseOptions(argc, argv, 4, o))
+    return Worker(argv[2], argv[3], o);
   if (mode == "head" && argc >= 3 && ParseOptions(argc, argv, 3, o)) return Head(argv[2], o);
   if (mode == "raw-sink" && argc == 4) return RawSink(argv[2], std::atol(argv[3]));
   if (mode == "raw-rep" && argc == 3) return RawRep(argv[2]);
-  std::fprintf(stderr, "usage: runtime_peer worker HEAD NAME [--key-dir DIR] [--heartbeat MS] | head ADDR_FILE [--heartbeat MS] | raw-sink ADDR_FILE COUNT | raw-rep ADDR_FILE\n");
+  std::fprintf(stderr,
+               "usage: runtime_peer worker HEAD NAME [--key-dir DIR] [--heartbeat MS] | head "
+               "ADDR_FILE [--heartbeat MS] | raw-sink ADDR_FILE COUNT | raw-rep ADDR_FILE\n");
   return 64;
 }

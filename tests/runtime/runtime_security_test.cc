@@ -83,7 +83,8 @@ class Secured : public ::testing::Test {
   }
   // Sends RecordTell through a raw DEALER set up by `setup`; returns how many
   // Record messages head.rec got after waiting `wait`.
-  int64_t RawTell(const std::function<void(zmq::socket_t&)>& setup, std::chrono::milliseconds wait) {
+  int64_t RawTell(const std::function<void(zmq::socket_t&)>& setup,
+                  std::chrono::milliseconds wait) {
     zmq::context_t ctx(1);
     zmq::socket_t d(ctx, zmq::socket_type::dealer);
     d.set(zmq::sockopt::linger, 0);
@@ -92,7 +93,8 @@ class Secured : public ::testing::Test {
     SendRaw(d, RecordTell(rec_.id()));
     auto end = std::chrono::steady_clock::now() + wait;
     int64_t n = 0;
-    while (std::chrono::steady_clock::now() < end && (n = rec_.Call(&Recorder::Count).Get(10s).value()) == 0) {
+    while (std::chrono::steady_clock::now() < end &&
+           (n = rec_.Call(&Recorder::Count).Get(10s).value()) == 0) {
       std::this_thread::sleep_for(20ms);
     }
     return n;
@@ -211,7 +213,8 @@ TEST(ClusterKeys, LoadErrorsNameTheFile) {
   auto no_pub = LoadClusterKeys(dir);
   ASSERT_FALSE(no_pub.ok());
   EXPECT_EQ(no_pub.error().code, ErrorCode::kNotFound);
-  EXPECT_NE(no_pub.error().message.find("cluster.pub"), std::string::npos) << no_pub.error().message;
+  EXPECT_NE(no_pub.error().message.find("cluster.pub"), std::string::npos)
+      << no_pub.error().message;
 
   WriteText(dir + "/cluster.pub", pub.substr(0, 39) + "\n");  // wrong length
   auto short_key = LoadClusterKeys(dir);
@@ -219,7 +222,8 @@ TEST(ClusterKeys, LoadErrorsNameTheFile) {
   EXPECT_NE(short_key.error().message.find("cluster.pub"), std::string::npos);
   EXPECT_NE(short_key.error().message.find("40"), std::string::npos);
 
-  WriteText(dir + "/cluster.pub", std::string(40, '~') + "\n");  // not Z85 ('~' is outside the alphabet)
+  WriteText(dir + "/cluster.pub",
+            std::string(40, '~') + "\n");  // not Z85 ('~' is outside the alphabet)
   auto bad_z85 = LoadClusterKeys(dir);
   ASSERT_FALSE(bad_z85.ok());
   EXPECT_NE(bad_z85.error().message.find("cluster.pub"), std::string::npos);
@@ -229,7 +233,8 @@ TEST(ClusterKeys, LoadErrorsNameTheFile) {
   fs::copy_file(other + "/cluster.pub", dir + "/cluster.pub", fs::copy_options::overwrite_existing);
   auto mismatch = LoadClusterKeys(dir);
   ASSERT_FALSE(mismatch.ok());
-  EXPECT_NE(mismatch.error().message.find("does not belong"), std::string::npos) << mismatch.error().message;
+  EXPECT_NE(mismatch.error().message.find("does not belong"), std::string::npos)
+      << mismatch.error().message;
 
   WriteText(dir + "/cluster.pub", pub + "\n");
   fs::remove(dir + "/cluster.key");
@@ -245,7 +250,8 @@ TEST(ClusterKeys, LoadErrorsNameTheFile) {
   WriteText(dir + "/authorized_keys", "# extra clients\n\n" + pub + "\nnot-a-key\n");
   auto bad_auth = LoadClusterKeys(dir);
   ASSERT_FALSE(bad_auth.ok());
-  EXPECT_NE(bad_auth.error().message.find("authorized_keys:4"), std::string::npos) << bad_auth.error().message;
+  EXPECT_NE(bad_auth.error().message.find("authorized_keys:4"), std::string::npos)
+      << bad_auth.error().message;
   WriteText(dir + "/authorized_keys", "# extra clients\n" + pub + "\n");
   auto with_auth = LoadClusterKeys(dir);
   ASSERT_TRUE(with_auth.ok()) << with_auth.error().ToString();

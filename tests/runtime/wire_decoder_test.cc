@@ -33,7 +33,8 @@ std::string Pack(const auto& v) {
 }
 
 // A header: [version, type, src_node, src, dst, method, request_id, sizes, body].
-std::string Header(int version, int type, std::vector<uint64_t> sizes, const std::string& method = "echo") {
+std::string Header(int version, int type, std::vector<uint64_t> sizes,
+                   const std::string& method = "echo") {
   msgpack::sbuffer b;
   msgpack::packer<msgpack::sbuffer> p(b);
   p.pack_array(9);
@@ -58,7 +59,8 @@ void ExpectRejected(std::vector<zmq::message_t> frames, const std::string& why) 
 
 TEST(WireDecoderTest, CorpusDecodes) {
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(OLSGD_FUZZ_CORPUS_DIR)) files.push_back(e.path());
+  for (const auto& e : std::filesystem::directory_iterator(OLSGD_FUZZ_CORPUS_DIR))
+    files.push_back(e.path());
   ASSERT_GE(files.size(), 20u) << OLSGD_FUZZ_CORPUS_DIR;
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
@@ -106,7 +108,11 @@ TEST(WireDecoderTest, HugeDeclaredCountsAreRejectedWithoutAllocating) {
   // array32 / map32 / str32 / bin32 headers declaring 4 G elements or bytes.
   for (char tag : {'\xdd', '\xdf', '\xdb', '\xc6'}) {
     ExpectRejected(Frames({std::string(1, tag) + "\xff\xff\xff\xff"}), "huge count");
-    std::string h = "\x99\x01\x02\x01\x07\x03\xa4" "echo" "\x01" + std::string(1, tag) + "\xff\xff\xff\xff";
+    std::string h =
+        "\x99\x01\x02\x01\x07\x03\xa4"
+        "echo"
+        "\x01" +
+        std::string(1, tag) + "\xff\xff\xff\xff";
     ExpectRejected(Frames({h}), "huge count inside the header");
   }
   ExpectRejected(Frames({std::string(100000, '\x91')}), "deep nesting");
@@ -118,7 +124,10 @@ TEST(WireDecoderTest, HugeDeclaredCountsAreRejectedWithoutAllocating) {
 // The decoder now rejects counts the frame cannot hold before unpacking.
 TEST(WireDecoderTest, RegressionCountLargerThanTheFrameIsRejectedBeforeUnpacking) {
   const size_t kSize = size_t{64} << 20;
-  std::string h = "\x99\x01\x02\x01\x07\x03\xa4" "echo" "\x01\x90\xdf\x04\x00\x00\x00";
+  std::string h =
+      "\x99\x01\x02\x01\x07\x03\xa4"
+      "echo"
+      "\x01\x90\xdf\x04\x00\x00\x00";
   h.resize(kSize, '\0');
   Outcome o = RunFrames(Frames({h}));
   EXPECT_FALSE(o.decoded);
@@ -194,7 +203,8 @@ TEST(WireDecoderTest, UnknownVersionsAndTypesAreRejected) {
 // Bodies that decode as envelopes but do not match what the receiver
 // expects are errors for the method or system handler, not crashes.
 TEST(WireDecoderTest, MismatchedBodiesDecodeAndAreHandled) {
-  auto call = [](const std::string& method, const std::string& body, std::vector<uint64_t> sizes = {}) {
+  auto call = [](const std::string& method, const std::string& body,
+                 std::vector<uint64_t> sizes = {}) {
     msgpack::sbuffer b;
     msgpack::packer<msgpack::sbuffer> p(b);
     p.pack_array(9);
@@ -211,9 +221,9 @@ TEST(WireDecoderTest, MismatchedBodiesDecodeAndAreHandled) {
     for (uint64_t n : sizes) parts.emplace_back(n, '\0');
     return RunFrames(Frames(parts)).decoded;
   };
-  EXPECT_TRUE(call("ints", Pack(std::make_tuple(300, 1, 1, 1, 1))));      // int8 overflow
-  EXPECT_TRUE(call("ints", Pack(std::make_tuple("a", 1))));               // wrong types, too few
-  EXPECT_TRUE(call("echo", Pack(42)));                                     // not an array
+  EXPECT_TRUE(call("ints", Pack(std::make_tuple(300, 1, 1, 1, 1))));        // int8 overflow
+  EXPECT_TRUE(call("ints", Pack(std::make_tuple("a", 1))));                 // wrong types, too few
+  EXPECT_TRUE(call("echo", Pack(42)));                                      // not an array
   EXPECT_TRUE(call("nested", Pack(std::make_tuple(std::vector<int>{1}))));  // int for a map
   // Tensor ext with an index past the frames, a wrong size, a wrong type.
   const std::string k = Bytes({0xca, 0x3f, 0x80, 0x00, 0x00});  // float 1.0
@@ -232,21 +242,23 @@ TEST(WireDecoderTest, MismatchedBodiesDecodeAndAreHandled) {
 // as a float64 and come back unchanged, and every other value as before.
 TEST(WireDecoderTest, RegressionRealsAtTwoToThe64PackWithoutOverflow) {
   const double two64 = 18446744073709551616.0;
-  for (double d : {two64, -two64, 9223372036854775808.0, -9223372036854775808.0, 1.5, -3.0, 0.0, 42.0,
-                   18446744073709549568.0 /* largest double below 2^64 */}) {
+  for (double d : {two64, -two64, 9223372036854775808.0, -9223372036854775808.0, 1.5, -3.0, 0.0,
+                   42.0, 18446744073709549568.0 /* largest double below 2^64 */}) {
     std::string bytes = Pack(d);
     msgpack::object_handle oh = msgpack::unpack(bytes.data(), bytes.size());
     EXPECT_EQ(oh.get().as<double>(), d) << d;
   }
   EXPECT_EQ(static_cast<uint8_t>(Pack(two64)[0]), 0xcb) << "2^64 must pack as float64";
   EXPECT_EQ(static_cast<uint8_t>(Pack(42.0)[0]), 42) << "integral doubles still pack as integers";
-  EXPECT_EQ(static_cast<uint8_t>(Pack(static_cast<float>(two64))[0]), 0xca) << "2^64 must pack as float32";
+  EXPECT_EQ(static_cast<uint8_t>(Pack(static_cast<float>(two64))[0]), 0xca)
+      << "2^64 must pack as float32";
   EXPECT_EQ(static_cast<uint8_t>(Pack(-9223372036854775808.0)[0]), 0xd3) << "-2^63 packs as int64";
   // The fuzzer's input itself: a call to `tuple` whose reply carries 2^64.
-  std::string in = Bytes({0x0,  0x2e, 0x0,  0x0,  0x0,  0x99, 0x1,  0x2,  0x1,  0xcf, 0x0,  0x0,  0x0,  0x1,
-                          0x0,  0x0,  0x0,  0x7,  0x3,  0xa5, 0x74, 0x75, 0x70, 0x6c, 0x65, 0x10, 0x90, 0x91,
-                          0x93, 0xa1, 0x78, 0xcf, 0x0,  0x0,  0x25, 0x3,  0x0,  0x0,  0x0,  0x1,  0x92, 0xcf,
-                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3,  0x9});
+  std::string in =
+      Bytes({0x0,  0x2e, 0x0,  0x0,  0x0,  0x99, 0x1,  0x2,  0x1,  0xcf, 0x0,  0x0,  0x0,
+             0x1,  0x0,  0x0,  0x0,  0x7,  0x3,  0xa5, 0x74, 0x75, 0x70, 0x6c, 0x65, 0x10,
+             0x90, 0x91, 0x93, 0xa1, 0x78, 0xcf, 0x0,  0x0,  0x25, 0x3,  0x0,  0x0,  0x0,
+             0x1,  0x92, 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3,  0x9});
   (void)RunInput(reinterpret_cast<const uint8_t*>(in.data()), in.size());
 }
 
