@@ -6,7 +6,15 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CONFIG ?= config/quickstart.yaml
 
-.PHONY: all deps build run test bench clean format
+# ccache (installed by scripts/install-deps.sh) keeps compiled objects in a
+# folder outside the clone (~/.cache/ccache), keyed by paths relative to the
+# clone, so every clone and build folder on a machine shares them.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
+export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
+LAUNCHER = $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache,)
+
+.PHONY: all deps build run test bench clean format format-check
 
 all: build
 
@@ -14,7 +22,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 $(BUILD_DIR)/build.ninja:
-	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(LAUNCHER)
 
 build: deps $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -29,7 +37,10 @@ bench: build
 	bash scripts/run-benches.sh $(BUILD_DIR)
 
 format:
-	find runtime actors trainer cli tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+format-check:
+	@bash scripts/format-check.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 SECONDS_TO_RUN="${1:-${OLSGD_FUZZ_SECONDS:-60}}"
 BUILD=build-fuzz
 
-CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DOLSGD_FUZZ=ON -DOLSGD_BUILD_BENCH=OFF >/dev/null
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DOLSGD_FUZZ=ON -DOLSGD_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
 cmake --build "$BUILD" --target message_decoder_fuzz -j2
 
 # New inputs go to a scratch corpus; the committed seeds are read only.

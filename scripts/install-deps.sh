@@ -4,14 +4,15 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libopenblas-dev libspdlog-dev
   libgtest-dev libgmock-dev libyaml-cpp-dev libcli11-dev libbenchmark-dev
   nlohmann-json3-dev zlib1g-dev gnuplot-nox dataset-fashion-mnist iproute2 libdnnl-dev
 )
-# Extra tools for .ci/run (sanitizer runtimes, clang for the fuzz target).
+# Extra tools for .ci/run (clang for the ThreadSanitizer build with the
+# thread-safety analysis and for the fuzz target, clang-format for the format check).
 if [[ "${1:-}" == "--ci" ]]; then
-  PACKAGES+=(clang libclang-rt-14-dev)
+  PACKAGES+=(clang libclang-rt-14-dev clang-format)
 fi
 
 missing=()
