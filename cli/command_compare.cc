@@ -7,6 +7,7 @@
 #include <set>
 
 #include "actors/algorithms/algorithm.h"
+#include "actors/spec/time_mode.h"
 #include "cli/commands.h"
 #include "cli/config_error.h"
 #include "cli/config_load.h"
@@ -85,6 +86,14 @@ int CompareCommand(const CompareArgs& args, const CommandEnv& env) {
     }
     if (const std::string missing = CheckDataPresent(configs.back().spec); !missing.empty()) {
       *env.err << "error: " << configs.back().sources.Where("data.path") << ": " << missing << "\n";
+      return kExitUsage;
+    }
+    // One table, one time axis: virtual and wall seconds never share it.
+    if (actors::ClockName(configs.back().spec) != actors::ClockName(configs.front().spec)) {
+      *env.err << "error: " << configs.back().sources.Where("time.mode") << ": the " << a
+               << " run would use " << actors::ClockName(configs.back().spec) << " time and the "
+               << args.algorithms.front() << " run " << actors::ClockName(configs.front().spec)
+               << " time; compare needs one clock for every run\n";
       return kExitUsage;
     }
   }

@@ -4,6 +4,8 @@
 
 #include "actors/algorithms/algorithm.h"
 #include "actors/spec/spec_visit.h"
+#include "actors/spec/time_mode.h"
+#include "actors/worker/device_model.h"
 #include "cli/config_error.h"
 #include "cli/config_suggest.h"
 
@@ -235,6 +237,48 @@ void CheckInjection(const Checker& c, const ExperimentSpec& s) {
   }
 }
 
+void CheckTime(const Checker& c, const ExperimentSpec& s) {
+  const auto& t = s.time;
+  const bool is_virtual = actors::UsesVirtualTime(s);
+  if (t.mode == actors::TimeMode::kVirtual && s.cluster.mode != actors::ClusterMode::kEmbedded) {
+    c.Fail("time.mode",
+           "time.mode virtual needs an embedded cluster (olsgd run); a multi-host run "
+           "(cluster.mode head) measures the wall clock");
+  }
+  if (!is_virtual) {
+    const char* only_virtual = nullptr;
+    if (t.compute != actors::ComputeCost::kMeasured) only_virtual = "time.compute";
+    if (t.device_gflops > 0) only_virtual = "time.device_gflops";
+    if (!t.device_speeds.empty()) only_virtual = "time.device_speeds";
+    if (!t.device_trace.empty()) only_virtual = "time.device_trace";
+    if (t.ingress_mbps > 0) only_virtual = "time.ingress_mbps";
+    if (only_virtual) {
+      c.Fail(only_virtual, std::string(only_virtual) +
+                               " applies to virtual time only (time.mode "
+                               "is " +
+                               actors::ClockName(s) + ")");
+    }
+    return;
+  }
+  if (t.compute == actors::ComputeCost::kModel && !(t.device_gflops > 0)) {
+    c.Fail("time.device_gflops",
+           "time.compute model needs time.device_gflops > 0 (the device's speed, GFLOP/s)");
+  }
+  if (t.compute == actors::ComputeCost::kMeasured && t.device_gflops > 0) {
+    c.Fail("time.device_gflops",
+           "time.device_gflops applies to time.compute model; measured compute is scaled by "
+           "time.device_speeds (relative to this host)");
+  }
+  if (!t.device_trace.empty() && !t.device_speeds.empty()) {
+    c.Fail("time.device_trace", "set time.device_trace or time.device_speeds, not both");
+  }
+  try {
+    actors::LoadDevices(t, s.cluster.workers);
+  } catch (const std::invalid_argument& e) {
+    c.Fail(t.device_trace.empty() ? "time.device_speeds" : "time.device_trace", e.what());
+  }
+}
+
 }  // namespace
 
 void ValidateSpec(const ExperimentSpec& s, const SourceMap& sources) {
@@ -255,6 +299,7 @@ void ValidateSpec(const ExperimentSpec& s, const SourceMap& sources) {
   CheckTraining(c, s);
   CheckAlgorithm(c, s);
   CheckInjection(c, s);
+  CheckTime(c, s);
 }
 
 }  // namespace olsgd::cli

@@ -22,7 +22,7 @@ std::string Join(const CsvRow& row) {
 std::string CsvNumber(double value) { return std::isnan(value) ? "" : FormatNumber(value); }
 
 const CsvRow& MetricsColumns() {
-  static const CsvRow columns = {"wall_s",
+  static const CsvRow columns = {"time_s",
                                  "epoch",
                                  "iteration",
                                  "round",
@@ -34,11 +34,12 @@ const CsvRow& MetricsColumns() {
                                  "test_loss",
                                  "test_accuracy",
                                  "anchor_test_loss",
-                                 "anchor_test_accuracy"};
+                                 "anchor_test_accuracy",
+                                 "clock"};
   return columns;
 }
 
-std::vector<CsvRow> MetricsRows(const actors::EvalRecord& e) {
+std::vector<CsvRow> MetricsRows(const actors::EvalRecord& e, const std::string& clock) {
   auto row = [&](const std::string& worker, double train_loss, double compute_s, double blocked_s) {
     return CsvRow{CsvNumber(e.wall_s),
                   CsvNumber(e.epoch),
@@ -52,7 +53,8 @@ std::vector<CsvRow> MetricsRows(const actors::EvalRecord& e) {
                   CsvNumber(e.test_loss),
                   CsvNumber(e.test_accuracy),
                   CsvNumber(e.anchor_test_loss),
-                  CsvNumber(e.anchor_test_accuracy)};
+                  CsvNumber(e.anchor_test_accuracy),
+                  clock};
   };
   std::vector<CsvRow> rows;
   for (const actors::WorkerEvalRow& w : e.workers) {
@@ -66,17 +68,17 @@ std::vector<CsvRow> MetricsRows(const actors::EvalRecord& e) {
 const CsvRow& RoundsColumns() {
   static const CsvRow columns = {"round",     "worker",      "start_s",          "end_s",
                                  "compute_s", "blocked_s",   "injected_delay_s", "messages_out",
-                                 "bytes_out", "messages_in", "bytes_in"};
+                                 "bytes_out", "messages_in", "bytes_in",         "clock"};
   return columns;
 }
 
-CsvRow RoundsRow(const actors::RoundRecord& r) {
+CsvRow RoundsRow(const actors::RoundRecord& r, const std::string& clock) {
   return {std::to_string(r.round),       std::to_string(r.worker),
           CsvNumber(r.start_s),          CsvNumber(r.end_s),
           CsvNumber(r.compute_s),        CsvNumber(r.blocked_s),
           CsvNumber(r.injected_delay_s), std::to_string(r.messages_out),
           std::to_string(r.bytes_out),   std::to_string(r.messages_in),
-          std::to_string(r.bytes_in)};
+          std::to_string(r.bytes_in),    clock};
 }
 
 CsvFile::CsvFile(const std::string& path, const CsvRow& header)

@@ -14,13 +14,15 @@ namespace olsgd::cli {
 
 using CsvRow = std::vector<std::string>;
 
-// metrics.csv: one row per worker per evaluation.
+// metrics.csv: one row per worker per evaluation. Times are seconds on the
+// run's clock, which the last column, `clock`, names on every row:
+// "virtual" or "wall" (docs/TIME.md).
 const CsvRow& MetricsColumns();
-std::vector<CsvRow> MetricsRows(const actors::EvalRecord& eval);
+std::vector<CsvRow> MetricsRows(const actors::EvalRecord& eval, const std::string& clock);
 
-// rounds.csv: one row per worker per round.
+// rounds.csv: one row per worker per round; `clock` as in metrics.csv.
 const CsvRow& RoundsColumns();
-CsvRow RoundsRow(const actors::RoundRecord& round);
+CsvRow RoundsRow(const actors::RoundRecord& round, const std::string& clock);
 
 // A number for a CSV field: shortest round-trip form, "" for NaN.
 std::string CsvNumber(double value);

@@ -4,15 +4,16 @@
 
 namespace olsgd::cli {
 
-RunRecorder::RunRecorder(const std::string& dir, ProgressDisplay* progress)
+RunRecorder::RunRecorder(const std::string& dir, std::string clock, ProgressDisplay* progress)
     : metrics_(std::make_unique<CsvFile>(dir + "/metrics.csv", MetricsColumns())),
       rounds_(std::make_unique<CsvFile>(dir + "/rounds.csv", RoundsColumns())),
+      clock_(std::move(clock)),
       progress_(progress) {}
 
 void RunRecorder::OnRound(const actors::RoundRecord& round) {
   if (write_error_.empty()) {
     try {
-      rounds_->Write(RoundsRow(round));
+      rounds_->Write(RoundsRow(round, clock_));
     } catch (const std::exception& e) {
       write_error_ = e.what();
     }
@@ -24,7 +25,7 @@ void RunRecorder::OnEval(const actors::EvalRecord& eval) {
   evals_.push_back(eval);
   if (write_error_.empty()) {
     try {
-      metrics_->Write(MetricsRows(eval));
+      metrics_->Write(MetricsRows(eval, clock_));
     } catch (const std::exception& e) {
       write_error_ = e.what();
     }

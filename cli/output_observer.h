@@ -18,9 +18,10 @@ namespace olsgd::cli {
 // Records one run into its folder.
 class RunRecorder : public actors::RunObserver {
  public:
-  // Creates `dir`/metrics.csv and `dir`/rounds.csv with their headers.
-  // `progress` may be null. Throws std::runtime_error if a file cannot be made.
-  RunRecorder(const std::string& dir, ProgressDisplay* progress);
+  // Creates `dir`/metrics.csv and `dir`/rounds.csv with their headers;
+  // `clock` ("virtual" or "wall") labels their rows. `progress` may be null.
+  // Throws std::runtime_error if a file cannot be made.
+  RunRecorder(const std::string& dir, std::string clock, ProgressDisplay* progress);
 
   void OnRound(const actors::RoundRecord& round) override;
   void OnEval(const actors::EvalRecord& eval) override;
@@ -33,6 +34,7 @@ class RunRecorder : public actors::RunObserver {
  private:
   std::unique_ptr<CsvFile> metrics_;
   std::unique_ptr<CsvFile> rounds_;
+  std::string clock_;
   ProgressDisplay* progress_;
   std::vector<actors::EvalRecord> evals_;
   std::string write_error_;

@@ -18,6 +18,7 @@ struct PlotData {
   bool accuracy = false;
   bool anchor_accuracy = false;
   bool train_loss = false;
+  std::string clock = "wall";  // the x axis of accuracy plots: "virtual" or "wall" time
 };
 
 // What the evaluations of one run hold.

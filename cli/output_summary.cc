@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "actors/spec/spec_json.h"
+#include "actors/spec/time_mode.h"
 #include "cli/output_files.h"
 
 namespace olsgd::cli {
@@ -21,7 +22,7 @@ nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::Experiment
     workers.push_back({{"worker", w.worker},
                        {"compute_s", w.compute_s},
                        {"blocked_s", w.blocked_s},
-                       {"wall_s", w.wall_s},
+                       {"duration_s", w.wall_s},
                        {"blocked_share", w.blocked_share},
                        {"bytes_out", w.bytes_out},
                        {"bytes_in", w.bytes_in},
@@ -33,7 +34,12 @@ nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::Experiment
           {"failure", s.failure},
           {"started_at", context.started_at},
           {"finished_at", context.finished_at},
-          {"wall_s", s.wall_s},
+          {"time_mode", s.time_mode.empty() ? actors::ClockName(spec) : s.time_mode},
+          {"duration_s", s.wall_s},  // on the run's clock (time_mode)
+          {"host_s", s.host_s},
+          {"simulated_per_host_second", s.time_mode == "virtual" && s.host_s > 0
+                                            ? nlohmann::json(s.wall_s / s.host_s)
+                                            : nlohmann::json(nullptr)},
           {"iterations", s.iterations},
           {"rounds", s.rounds},
           {"final_accuracy", Number(s.final_accuracy)},

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "actors/algorithms/algorithm.h"
+#include "actors/spec/time_mode.h"
 
 namespace olsgd::cli {
 namespace {
@@ -47,7 +48,13 @@ ProgressDisplay::ProgressDisplay(std::ostream& out, Verbosity verbosity, bool tt
       label_(std::move(label)),
       total_epochs_(spec.training.epochs),
       total_steps_(spec.training.steps),
-      tau_(actors::RoundSteps(spec)) {}
+      tau_(actors::RoundSteps(spec)),
+      clock_(actors::ClockName(spec)),
+      host_start_(std::chrono::steady_clock::now()) {}
+
+double ProgressDisplay::HostSeconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start_).count();
+}
 
 double ProgressDisplay::Fraction() const {
   double f = 0;
@@ -69,7 +76,8 @@ std::string ProgressDisplay::StatusLine() const {
   const int filled = static_cast<int>(std::floor(f * kBarWidth));
   std::string bar(static_cast<size_t>(filled), '#');
   bar.resize(kBarWidth, '-');
-  const double eta = f > 0 ? now_s_ / f * (1 - f) : -1;
+  // The ETA is the host's: what is left of the run, at the pace it went so far.
+  const double eta = f > 0 ? HostSeconds() / f * (1 - f) : -1;
   std::string line = "[" + label_ + "] [" + bar + "] " + Fixed(f * 100, 0) + "%";
   if (total_steps_ > 0) {
     line += " step " + std::to_string(std::max(iteration_, round_ * tau_)) + "/" +
@@ -78,8 +86,8 @@ std::string ProgressDisplay::StatusLine() const {
     line += " epoch " + Fixed(f * total_epochs_, 2) + "/" + Fixed(total_epochs_, 2);
   }
   line += " round " + std::to_string(round_) + " acc " + Percent(accuracy_) + " blocked " +
-          Percent(busy_s_ > 0 ? blocked_s_ / busy_s_ : actors::kNoValue) + " ETA " +
-          FormatDuration(eta);
+          Percent(busy_s_ > 0 ? blocked_s_ / busy_s_ : actors::kNoValue) + " (" + clock_ +
+          " time) ETA " + FormatDuration(eta);
   return line;
 }
 
@@ -87,7 +95,7 @@ void ProgressDisplay::Redraw() {
   if (verbosity_ == Verbosity::kQuiet || !tty_) return;
   out_ << "\r\033[K" << StatusLine() << std::flush;
   line_open_ = true;
-  last_draw_s_ = now_s_;
+  last_draw_s_ = HostSeconds();
 }
 
 void ProgressDisplay::OnRound(const actors::RoundRecord& r) {
@@ -102,7 +110,7 @@ void ProgressDisplay::OnRound(const actors::RoundRecord& r) {
          << r.bytes_out << "\n";
     line_open_ = false;
   }
-  if (tty_ && (last_draw_s_ < 0 || now_s_ - last_draw_s_ >= kRedrawEvery_s || !line_open_)) {
+  if (tty_ && (last_draw_s_ < 0 || HostSeconds() - last_draw_s_ >= kRedrawEvery_s || !line_open_)) {
     Redraw();
   }
 }
@@ -123,14 +131,15 @@ void ProgressDisplay::OnEval(const actors::EvalRecord& e) {
       out_ << " (anchor " << Percent(e.anchor_test_accuracy) << ")";
     out_ << " test_loss " << (std::isnan(e.test_loss) ? "-" : Fixed(e.test_loss, 4))
          << " train_loss " << (std::isnan(e.train_loss) ? "-" : Fixed(e.train_loss, 4))
-         << " blocked " << Percent(busy_s_ > 0 ? blocked_s_ / busy_s_ : actors::kNoValue)
-         << " wall " << Fixed(e.wall_s, 1) << "s\n";
+         << " blocked " << Percent(busy_s_ > 0 ? blocked_s_ / busy_s_ : actors::kNoValue) << " "
+         << clock_ << " " << Fixed(e.wall_s, e.wall_s < 10 ? 3 : 1) << "s\n";
     line_open_ = false;
   }
   Redraw();
 }
 
 void ProgressDisplay::Finish() {
+  if (line_open_) Redraw();  // the last state, whatever the redraw throttle skipped
   if (line_open_) out_ << "\n" << std::flush;
   line_open_ = false;
 }

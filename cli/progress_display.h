@@ -6,6 +6,7 @@
 #ifndef OLSGD_CLI_PROGRESS_DISPLAY_H_
 #define OLSGD_CLI_PROGRESS_DISPLAY_H_
 
+#include <chrono>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -37,6 +38,7 @@ class ProgressDisplay {
 
  private:
   void Redraw();
+  double HostSeconds() const;
 
   std::ostream& out_;
   Verbosity verbosity_;
@@ -45,8 +47,10 @@ class ProgressDisplay {
   double total_epochs_;
   int64_t total_steps_;
   int tau_;
-  double now_s_ = 0;
-  double last_draw_s_ = -1;
+  std::string clock_;  // "virtual" or "wall": the clock of the run's times
+  std::chrono::steady_clock::time_point host_start_;  // for the ETA and redraws
+  double now_s_ = 0;         // the latest time the run reported, on its clock
+  double last_draw_s_ = -1;  // host seconds
   double epoch_ = 0;
   int64_t iteration_ = 0;
   int64_t round_ = 0;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "actors/spec/time_mode.h"
 #include "cli/build_info.h"
 #include "cli/config_dump.h"
 #include "cli/output_files.h"
@@ -62,7 +63,7 @@ RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& conf
   try {
     WriteFileAtomic(dir + "/config.yaml", DumpSpecYaml(spec));
     WriteSummary(dir + "/summary.json", result.summary, spec, context);
-    recorder = std::make_unique<RunRecorder>(dir, &progress);
+    recorder = std::make_unique<RunRecorder>(dir, actors::ClockName(spec), &progress);
   } catch (const std::exception& e) {
     result.summary.status = "failed";
     result.summary.failure = e.what();
@@ -91,6 +92,7 @@ RunResult ExecuteRun(const actors::ExperimentSpec& spec, const std::string& conf
   }
   CompleteSummary(recorder->evals(), spec.evaluation.target_accuracy, result.summary);
   result.plot_data = PlotDataOf(recorder->evals());
+  result.plot_data.clock = actors::ClockName(spec);
   result.problem = recorder->write_error();
 
   context.finished_at = IsoTimeUtc(std::chrono::system_clock::now());

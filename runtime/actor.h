@@ -16,6 +16,7 @@
 #include "runtime/spans.h"
 #include "runtime/timer_queue.h"
 #include "runtime/unique_function.h"
+#include "runtime/virtual_time.h"
 
 namespace olsgd::rt {
 
@@ -49,6 +50,11 @@ struct SpawnOptions {
   bool dedicated_thread = false;  // compute-heavy actors (trainers) get their own thread
   RestartPolicy restart;
   std::chrono::milliseconds timeout{30000};  // remote spawn / name registration
+  // Virtual time only (RuntimeOptions::virtual_time; virtual_time.h): how the
+  // actor's clock works, and the bandwidth of its ingress (the links into it
+  // share it; 0 = unlimited; ordered actors only).
+  VirtualRole virtual_role = VirtualRole::kOrdered;
+  double ingress_bytes_per_s = 0;
 };
 
 // An actor's view of the runtime. Valid from the actor's constructor on.
@@ -70,13 +76,32 @@ class ActorContext {
   uint64_t restarts() const;
 
   // Runs `fn` as a message of this actor after `delay` (never on a later
-  // incarnation after a restart). Returns an id for CancelTimer.
+  // incarnation after a restart). Returns an id for CancelTimer. In virtual
+  // time, for an ordered actor: `delay` after its clock, in arrival order
+  // with its other messages, and not cancellable (returns 0).
   TimerId After(std::chrono::nanoseconds delay, Task fn) const;
   bool CancelTimer(TimerId id) const;
   // Stops this actor once the current message is done (OnStop runs).
   void Stop() const;
 
   std::chrono::steady_clock::time_point Now() const { return std::chrono::steady_clock::now(); }
+
+  // ---- Virtual time (RuntimeOptions::virtual_time; virtual_time.h). ----
+  // On the wall clock these do nothing and VirtualNow() is 0.
+  bool virtual_time() const;
+  // This actor's clock.
+  VirtualTime VirtualNow() const;
+  // The virtual arrival of the message being handled (kNoVirtualTime if
+  // untimed, or on the wall clock).
+  VirtualTime MessageArrival() const;
+  // The actor spent `d` (computing): its clock moves on by d.
+  void Advance(VirtualTime d) const;
+  // Its clock moves to `t` if that is later (it waited for something).
+  void AdvanceTo(VirtualTime t) const;
+  // A self-clocked actor waits for a message: until SetWaiting(false) it
+  // sends nothing, and each message it handles moves its clock to at least
+  // that message's arrival.
+  void SetWaiting(bool waiting) const;
   // The runtime's span recorder, and helpers that use name() as the track.
   SpanRecorder& spans() const;
   void RecordSpan(std::string category, std::string span_name,

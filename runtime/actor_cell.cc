@@ -220,8 +220,11 @@ void ActorCell::Schedule() {
 }
 
 void ActorCell::RejectAll(std::vector<std::unique_ptr<Message>>& msgs, const Error& e) {
+  VirtualClock* vclock = rt_->virtual_clock();
   for (auto& m : msgs) {
     if (!m) continue;
+    // A message the virtual clock released will never be handled: the next may go.
+    if (vclock && m->held) vclock->AfterMessage(*this, true);
     counters_.mailbox_depth.fetch_sub(1, std::memory_order_relaxed);
     counters_.Add(counters_.rejected, 1);
     m->Reject(e);
@@ -237,14 +240,18 @@ void ActorCell::RunBatch() {
     MutexLock lock(mu_);
     batch_.swap(queue_);
   }
+  VirtualClock* vclock = rt_->virtual_clock();
   for (auto& m : batch_) {
     if (state_.load(std::memory_order_relaxed) == State::kStopped) break;
     counters_.mailbox_depth.fetch_sub(1, std::memory_order_relaxed);
     current_sender_ = m->sender;
+    const bool held = m->held;
+    if (vclock) vclock->BeforeMessage(*this, *m);
     auto t0 = Clock::now();
     bool ok = m->Run(*this);
     uint64_t bytes = m->bytes;
     m.reset();  // arguments die on the actor's thread
+    if (vclock) vclock->AfterMessage(*this, held);
     counters_.busy_ns.fetch_add((Clock::now() - t0).count(), std::memory_order_relaxed);
     counters_.Add(counters_.messages_in, 1);
     counters_.Add(counters_.bytes_in, bytes);
@@ -313,6 +320,8 @@ void ActorCell::DoStop(bool call_on_stop) {
   }
   actor_.reset();
   incarnation_.fetch_add(1, std::memory_order_acq_rel);
+  // A stopped actor no longer holds back anyone's virtual time.
+  if (VirtualClock* vclock = rt_->virtual_clock()) vclock->Unregister(*this);
   // Free the name before anyone waiting in Stop() wakes up: once Stop()
   // returns, Lookup must no longer find this actor.
   rt_->OnCellStopped(this);
@@ -369,7 +378,43 @@ uint64_t ActorContext::restarts() const {
   return cell_->counters().restarts.load(std::memory_order_relaxed);
 }
 
+bool ActorContext::virtual_time() const { return cell_->runtime()->virtual_clock() != nullptr; }
+
+VirtualTime ActorContext::VirtualNow() const {
+  auto* c = cell_->runtime()->virtual_clock();
+  return c ? c->Now(*cell_) : VirtualTime(0);
+}
+
+VirtualTime ActorContext::MessageArrival() const {
+  auto* c = cell_->runtime()->virtual_clock();
+  return c ? c->CurrentArrival(*cell_) : kNoVirtualTime;
+}
+
+void ActorContext::Advance(VirtualTime d) const {
+  if (auto* c = cell_->runtime()->virtual_clock()) c->Advance(*cell_, d);
+}
+
+void ActorContext::AdvanceTo(VirtualTime t) const {
+  if (auto* c = cell_->runtime()->virtual_clock()) c->AdvanceTo(*cell_, t);
+}
+
+void ActorContext::SetWaiting(bool waiting) const {
+  if (auto* c = cell_->runtime()->virtual_clock()) c->SetWaiting(*cell_, waiting);
+}
+
 TimerId ActorContext::After(std::chrono::nanoseconds delay, Task fn) const {
+  if (auto* c = cell_->runtime()->virtual_clock(); c && c->IsOrdered(*cell_)) {
+    // In virtual time an ordered actor's timer is a message to itself that
+    // arrives `delay` after its clock: it is handled in arrival order like
+    // any other (e.g. a deadline after the messages that beat it).
+    auto m = std::make_unique<detail::TaskMessage>(std::move(fn), cell_->incarnation());
+    m->sender = cell_->id();
+    const auto [now, seq] = c->SendTime(cell_);
+    m->seq = seq;
+    m->arrival = now + delay;
+    (void)c->Deliver(cell_->shared_from_this(), std::move(m));
+    return 0;  // not cancellable
+  }
   std::weak_ptr<detail::ActorCell> weak = cell_->shared_from_this();
   uint64_t inc = cell_->incarnation();
   auto shared = std::make_shared<Task>(std::move(fn));

@@ -18,6 +18,7 @@
 #include "runtime/method_table.h"
 #include "runtime/mutex.h"
 #include "runtime/stats.h"
+#include "runtime/virtual_time.h"
 #include "runtime/worker_pool.h"
 
 namespace olsgd::rt::detail {
@@ -33,6 +34,12 @@ class Message {
   virtual void Reject(const Error& e) { (void)e; }
   ActorId sender;
   uint64_t bytes = 0;
+  // Virtual time (virtual_time.h): when it arrives, the sender's sequence
+  // number (the tie rule), and how the VirtualClock handed it over.
+  VirtualTime arrival = kNoVirtualTime;
+  uint64_t seq = 0;
+  bool tracked = false;  // counted in a self-clocked actor's queue
+  bool held = false;     // released by the clock to an ordered actor
 };
 
 // Runs a plain task in the actor's context (timers, Then callbacks), only if
@@ -90,6 +97,10 @@ class ActorCell : public std::enable_shared_from_this<ActorCell> {
   ActorId current_sender() const { return current_sender_; }
   ActorCounters& counters() { return counters_; }
   ActorStats Snapshot() const;
+  // Virtual time only: the state VirtualClock keeps for this actor (guarded
+  // by the clock's lock), nullptr on the wall clock.
+  VirtualActorState* virtual_state() const { return virtual_.get(); }
+  void set_virtual_state(std::unique_ptr<VirtualActorState> s) { virtual_ = std::move(s); }
   WorkerPool* own_thread() const { return own_thread_.get(); }
   void StopOwnThread();
 
@@ -126,6 +137,7 @@ class ActorCell : public std::enable_shared_from_this<ActorCell> {
   // read without it by the running thread and by stopped().
   std::atomic<State> state_{State::kRunning};
   ActorCounters counters_;
+  std::unique_ptr<VirtualActorState> virtual_;
 };
 
 // Defers the executor wake-ups that Enqueue on this thread would make until

@@ -80,6 +80,10 @@ Status Delivery::SendLocal(const std::shared_ptr<ActorCell>& to, std::unique_ptr
   } else {
     m->sender = ActorId(p_.membership->self_id(), 0);
   }
+  if (vclock_) {
+    return SendLocalVirtual(from_cell && from_cell->runtime() == p_.runtime ? from_cell : nullptr,
+                            to, std::move(m));
+  }
   if (p_.links->active() && m->sender != to->id()) {
     std::string from_name, to_name;
     LinkEndpoint from = EndpointOf(m->sender, &from_name);
@@ -102,6 +106,29 @@ Status Delivery::SendLocal(const std::shared_ptr<ActorCell>& to, std::unique_ptr
   return OkStatus();
 }
 
+Status Delivery::SendLocalVirtual(ActorCell* from, const std::shared_ptr<ActorCell>& to,
+                                  std::unique_ptr<Message> m) {
+  const auto [sent, seq] = vclock_->SendTime(from);
+  m->seq = seq;
+  m->arrival = sent;
+  if (sent != kNoVirtualTime && p_.links->active() && m->sender != to->id()) {
+    std::string from_name, to_name;
+    LinkEndpoint a = EndpointOf(m->sender, &from_name);
+    LinkEndpoint b = EndpointOf(to->id(), &to_name);
+    a.node_name = p_.membership->self_name();
+    b.node_name = p_.membership->self_name();
+    // The same link model as on the wall clock, run on virtual time points.
+    const Clock::time_point at{std::chrono::duration_cast<Clock::duration>(sent)};
+    if (auto release = p_.links->Release(a, b, m->bytes, at)) {
+      m->arrival = std::chrono::duration_cast<VirtualTime>(release->time_since_epoch());
+    }
+  }
+  if (!vclock_->Deliver(to, std::move(m))) {
+    return Error{ErrorCode::kActorStopped, "actor " + to->name() + " is stopped"};
+  }
+  return OkStatus();
+}
+
 void Delivery::DeliverReply(ActorId from, ActorId to, uint64_t bytes, Task complete) {
   if (ActorCell* c = CurrentCell(); c && c->id() == from) {
     c->counters().Add(c->counters().messages_out, 1);
@@ -110,7 +137,8 @@ void Delivery::DeliverReply(ActorId from, ActorId to, uint64_t bytes, Task compl
   if (to.is_actor()) {
     if (auto cell = p_.actors->Find(to)) cell->counters().Add(cell->counters().bytes_in, bytes);
   }
-  if (p_.links->active() && from != to) {
+  // Replies carry no virtual time: they complete at once.
+  if (!vclock_ && p_.links->active() && from != to) {
     std::string from_name, to_name;
     LinkEndpoint a = EndpointOf(from, &from_name);
     LinkEndpoint b = EndpointOf(to, &to_name);

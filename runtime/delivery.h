@@ -58,6 +58,8 @@ class Delivery {
   // Set once while the runtime starts, before any other thread sends;
   // nullptr (embedded) means no remote sends.
   void set_transport(Transport* t) { transport_ = t; }
+  // Set once at construction in virtual time (virtual_time.h).
+  void set_virtual_clock(VirtualClock* c) { vclock_ = c; }
 
   // The current actor of this runtime, or "outside any actor" of this node.
   ActorId CurrentSender() const;
@@ -83,10 +85,15 @@ class Delivery {
 
  private:
   LinkEndpoint EndpointOf(ActorId id, std::string* name_storage) const;
+  // SendLocal in virtual time: the arrival from the sender's clock and the
+  // link model, then the clock decides when the receiver sees it.
+  Status SendLocalVirtual(ActorCell* from, const std::shared_ptr<ActorCell>& to,
+                          std::unique_ptr<Message> m);
   bool is_head() const { return p_.membership->self_id() == kHeadNode; }
 
   const Parts p_;
   Transport* transport_ = nullptr;
+  VirtualClock* vclock_ = nullptr;
 };
 
 }  // namespace olsgd::rt::detail

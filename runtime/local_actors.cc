@@ -1,5 +1,7 @@
 #include "runtime/local_actors.h"
 
+#include "runtime/runtime.h"
+
 namespace olsgd::rt::detail {
 
 Result<std::shared_ptr<ActorCell>> LocalActors::Spawn(ActorId id, const SpawnOptions& options,
@@ -17,6 +19,9 @@ Result<std::shared_ptr<ActorCell>> LocalActors::Spawn(ActorId id, const SpawnOpt
   if (!s.ok()) {
     cell->StopOwnThread();
     return s.error();
+  }
+  if (VirtualClock* vclock = rt_->virtual_clock()) {
+    vclock->Register(*cell, options.virtual_role, options.ingress_bytes_per_s);
   }
   {
     WriterMutexLock lock(mu_);

@@ -39,6 +39,8 @@ const char* LockRankName(LockRank rank) {
       return "SpanRecorder";
     case LockRank::kTypeRegistry:
       return "ActorTypeRegistry";
+    case LockRank::kVirtualClock:
+      return "VirtualClock";
   }
   return "?";
 }

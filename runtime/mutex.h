@@ -43,6 +43,7 @@ enum class LockRank : int {
   kWorkerPool = 57,    // WorkerPool: the task queue
   kSpanRecorder = 58,  // SpanRecorder
   kTypeRegistry = 59,  // ActorTypeRegistry
+  kVirtualClock = 60,  // VirtualClock: clocks, held messages, bounds
 };
 const char* LockRankName(LockRank rank);
 

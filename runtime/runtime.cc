@@ -53,13 +53,19 @@ Runtime::Runtime(RuntimeOptions options)
       delivery_(detail::Delivery::Parts{this, &membership_, &actors_, &link_rules_, &pending_,
                                         &directory_, timers_.get(), &shutting_down_,
                                         [this] { RefreshNodeTable(); }}),
-      executor_(detail::RuntimeExecutor::Create(this)) {
+      executor_(detail::RuntimeExecutor::Create(this)),
+      vclock_(options_.virtual_time ? std::make_unique<detail::VirtualClock>() : nullptr) {
+  delivery_.set_virtual_clock(vclock_.get());
   if (!options_.log_level.empty()) SetLogLevel(options_.log_level);
 }
 
 std::unique_ptr<Runtime> Runtime::Start(RuntimeOptions options) {
   std::unique_ptr<Runtime> rt(new Runtime(std::move(options)));
   const RuntimeOptions& o = rt->options_;
+  if (o.virtual_time && (!o.listen.empty() || !o.join.empty())) {
+    throw ErrorException(Error{ErrorCode::kInvalidArgument,
+                               "virtual time needs an embedded runtime (no listen, no join)"});
+  }
   if (!o.listen.empty() || !o.join.empty()) {
     rt->StartNetwork();  // throws ErrorException
   } else {
@@ -153,8 +159,10 @@ void Runtime::Shutdown() {
     }
   }
   // 2. Timers (pending delayed messages and timers are dropped; their
-  //    promises break, so nobody waits forever).
+  //    promises break, so nobody waits forever), and the messages the
+  //    virtual clock still holds.
   timers_->Stop();
+  if (vclock_) vclock_->DropHeld();
   // 3. Leave the cluster and close the sockets.
   if (transport_) ShutdownNetwork();
   // 4. Threads. From here on, Then callbacks of this runtime's futures run

@@ -122,6 +122,11 @@ struct RuntimeOptions {
                             // spinning hurts on 2 cores)
   std::string log_level;    // "" = leave as is (default warn, or OLSGD_LOG_LEVEL)
 
+  // Virtual time (runtime/virtual_time.h): every actor gets a clock, link
+  // models set virtual arrival times instead of delaying delivery, and
+  // ordered actors handle messages in virtual-arrival order. Embedded only.
+  bool virtual_time = false;
+
   // Transport limits and backpressure: bytes handed to a peer's socket and
   // not yet written (zero-copy frames) are bounded by max_outgoing_bytes_per_peer;
   // a send that would pass it waits up to send_timeout, then fails with
@@ -252,6 +257,8 @@ class Runtime {
   WorkerPool& pool() { return *pool_; }
   // Where Then callbacks of this runtime's futures go outside its threads.
   detail::RuntimeExecutor* executor() const { return executor_; }
+  // The virtual clock, or nullptr on the wall clock.
+  detail::VirtualClock* virtual_clock() const { return vclock_.get(); }
   void OnCellStopped(detail::ActorCell* cell);
   bool shutting_down() const { return shutting_down_.load(std::memory_order_acquire); }
 
@@ -306,7 +313,8 @@ class Runtime {
   detail::PendingCalls pending_;
   detail::Heartbeats heartbeats_;
   detail::Delivery delivery_;
-  detail::RuntimeExecutor* const executor_;  // lives as long as the process
+  detail::RuntimeExecutor* const executor_;             // lives as long as the process
+  const std::unique_ptr<detail::VirtualClock> vclock_;  // virtual time only
 };
 
 }  // namespace olsgd::rt

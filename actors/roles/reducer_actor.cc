@@ -8,6 +8,7 @@
 #include "actors/roles/trainer_actor.h"
 #include "actors/run/link_setup.h"
 #include "actors/spec/spec_json.h"
+#include "actors/worker/cpu_time.h"
 #include "runtime/log.h"
 
 namespace olsgd::actors {
@@ -91,7 +92,19 @@ void ReducerActor::DropWorkers(std::vector<int> workers) {
 
 void ReducerActor::ReduceAndSend(int64_t round) {
   const auto begin = context().Now();
+  const rt::VirtualTime virtual_begin = context().VirtualNow();
+  const double cpu0 = ThreadCpuSeconds();
+  const int taken = core_->live_workers();
   std::vector<float> combined = core_->Reduce(round);
+  if (context().virtual_time()) {
+    // Combining costs virtual time too (docs/TIME.md): its CPU time, or k*n
+    // floating-point operations at the device speed.
+    const double cost = spec_.time.compute == ComputeCost::kModel
+                            ? static_cast<double>(taken) * static_cast<double>(combined.size()) /
+                                  (spec_.time.device_gflops * 1e9)
+                            : ThreadCpuSeconds() - cpu0;
+    context().Advance(rt::VirtualTime(static_cast<int64_t>(cost * 1e9)));
+  }
   rt::Tensor result = rt::Tensor::CopyOf(combined);
   core_->DiscardBefore(round);
   last_reduced_ = round;
@@ -99,8 +112,17 @@ void ReducerActor::ReduceAndSend(int64_t round) {
   // The part first: on resume the trainers wait for exactly this result.
   MaybeCheckpoint(round, result);
   SendResult(round, result);
-  context().RecordSpan("averaging", "average round " + std::to_string(round), begin,
-                       context().Now(), {{"round", round}});
+  if (context().virtual_time()) {
+    // The trace's axis is virtual seconds, from the spans' origin.
+    const auto at = [&](rt::VirtualTime t) {
+      return context().spans().origin() + std::chrono::duration_cast<rt::Clock::duration>(t);
+    };
+    context().RecordSpan("averaging", "average round " + std::to_string(round), at(virtual_begin),
+                         at(context().VirtualNow()), {{"round", round}});
+  } else {
+    context().RecordSpan("averaging", "average round " + std::to_string(round), begin,
+                         context().Now(), {{"round", round}});
+  }
 }
 
 void ReducerActor::SendResult(int64_t round, const rt::Tensor& result) {

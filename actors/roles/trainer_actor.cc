@@ -28,10 +28,6 @@ std::string CoordinatorWith(int worker, const char* what) {
   return "the coordinator (trainer " + std::to_string(worker) + "'s " + what + ")";
 }
 
-double Seconds(std::chrono::steady_clock::duration d) {
-  return std::chrono::duration<double>(d).count();
-}
-
 }  // namespace
 
 void TrainerActor::DefineMethods(rt::MethodTable<TrainerActor>& t) {
@@ -54,7 +50,8 @@ TrainerActor::TrainerActor(std::string spec_json, int worker)
       worker_(worker),
       algorithm_(AlgorithmOf(spec_)),
       tau_(RoundSteps(spec_)),
-      stragglers_(spec_.injection.stragglers, worker, spec_.seed) {
+      stragglers_(spec_.injection.stragglers, worker, spec_.seed),
+      virtual_(context().virtual_time()) {
   auto data = LoadSplit(spec_.data, spec_.seed, train::Split::kTrain);
   const int64_t train_samples = data->n;
   local_ = std::make_unique<LocalWorker>(spec_, worker, std::move(data),
@@ -64,6 +61,10 @@ TrainerActor::TrainerActor(std::string spec_json, int worker)
   keep_sent_ = spec_.cluster.on_failure == OnFailure::kContinue;
   warned_unreachable_.assign(plan_.shard_slices.size(), false);
   half_ = algorithm_.make_worker(WorkerSetup{spec_, worker, x0_});
+  if (virtual_) {
+    device_ = LoadDevices(spec_.time, spec_.cluster.workers).at(static_cast<size_t>(worker));
+    step_flops_ = local_->StepFlops();
+  }
 }
 
 void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
@@ -72,11 +73,7 @@ void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
   Wire(std::move(reducers), std::move(coordinator), origin_unix_ns, record_vectors);
   if (restored_) {
     // Continue the checkpointed run's clocks: times go on from the checkpoint.
-    const auto seconds = [](double s) {
-      return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-    };
-    origin_ -= seconds(restored_->since_origin_s);
-    start_time_ -= seconds(restored_->elapsed_s);
+    ContinueClock(restored_->since_origin_s, restored_->elapsed_s);
     const int64_t round = restored_->round;
     restored_.reset();
     if (algorithm_.overlapped()) {
@@ -86,7 +83,7 @@ void TrainerActor::Start(std::vector<rt::ActorHandle<ReducerActor>> reducers,
     }
     return;
   }
-  BeginRoundReport(1, start_time_);
+  BeginRoundReport(1, start_s_);
   ScheduleStep();
 }
 
@@ -102,21 +99,15 @@ void TrainerActor::Wire(std::vector<rt::ActorHandle<ReducerActor>> reducers,
   reducers_ = std::move(reducers);
   coordinator_ = std::move(coordinator);
   record_vectors_ = record_vectors;
-  // Map the run's system-clock origin onto this node's steady clock.
-  const auto since_origin = std::chrono::system_clock::now().time_since_epoch() -
-                            std::chrono::nanoseconds(origin_unix_ns);
-  start_time_ = Clock::now();
-  origin_ = start_time_ - std::chrono::duration_cast<Clock::duration>(since_origin);
+  StartClock(origin_unix_ns);
   started_ = true;
 }
 
-double TrainerActor::SinceOrigin(Clock::time_point t) const { return Seconds(t - origin_); }
-
-void TrainerActor::BeginRoundReport(int64_t round, Clock::time_point start) {
+void TrainerActor::BeginRoundReport(int64_t round, double start_s) {
   round_ = RoundRecord{};
   round_.worker = worker_;
   round_.round = round;
-  round_.start_s = SinceOrigin(start);
+  round_.start_s = start_s;
 }
 
 int64_t TrainerActor::RoundOfNextStep() const { return local_->step() / tau_ + 1; }
@@ -131,20 +122,11 @@ void TrainerActor::Step() {
   // sends the next one.
   if (!started_ || finished_ || paused_at_) return;
   const int64_t round = RoundOfNextStep();
-  const auto begin = Clock::now();
-  // Exchanging gradients, the step is applied once their average arrives.
-  const bool gradient_only = algorithm_.traits.exchanges_gradients;
-  const float loss = gradient_only ? local_->ComputeGradient() : local_->LocalStep();
-  const double extra = stragglers_.ExtraDelay(round, Seconds(Clock::now() - begin));
-  if (extra > 0) std::this_thread::sleep_for(std::chrono::duration<double>(extra));
-  const auto end = Clock::now();
-  context().RecordSpan("compute", "step", begin, end, {{"round", round}});
-  round_.compute_s += Seconds(end - begin);
-  round_.injected_delay_s += extra;
+  const float loss = TimedStep(round);
   loss_sum_ += loss;
   ++loss_count_;
 
-  if (gradient_only) {
+  if (algorithm_.traits.exchanges_gradients) {
     Boundary(round);
   } else if (local_->step() % tau_ == 0) {
     Boundary(local_->step() / tau_);
@@ -174,10 +156,12 @@ void TrainerActor::Boundary(int64_t round) {
 
 void TrainerActor::AwaitResult(int64_t round) {
   awaiting_ = round;
-  block_start_ = Clock::now();
+  block_start_s_ = Now();
   auto it = results_.find(round);
   if (it != results_.end() && it->second.arrived == static_cast<int>(plan_.shard_slices.size())) {
     Resume(round);
+  } else if (virtual_) {
+    context().SetWaiting(true);  // its clock moves to each slice's arrival
   }
 }
 
@@ -208,21 +192,23 @@ void TrainerActor::Result(int64_t round, int shard, rt::Tensor slice) {
   }
   if (a.from_shard[shard]) return;
   a.from_shard[shard] = true;
+  a.ready = std::max(a.ready, context().MessageArrival());
   std::copy(values.begin(), values.end(), a.values.begin() + static_cast<std::ptrdiff_t>(begin));
   ++a.arrived;
   if (awaiting_ == round && a.arrived == static_cast<int>(plan_.shard_slices.size())) Resume(round);
 }
 
 void TrainerActor::Resume(int64_t round) {
-  const auto now = Clock::now();
-  round_.blocked_s += Seconds(now - block_start_);
-  if (now > block_start_)
-    context().RecordSpan("blocked", "wait round " + std::to_string(round), block_start_, now,
-                         {{"round", round}});
+  auto node = results_.extract(round);
+  WaitUntilReady(node.mapped().ready);
+  const double now = Now();
+  round_.blocked_s += now - block_start_s_;
+  if (now > block_start_s_) {
+    Span("blocked", "wait round " + std::to_string(round), block_start_s_, now, {{"round", round}});
+  }
   awaiting_.reset();
   last_consumed_ = round;
   kept_.erase(kept_.begin(), kept_.lower_bound(round));
-  auto node = results_.extract(round);
   std::vector<float>& result = node.mapped().values;
   if (algorithm_.overlapped()) {
     FinishOverlappedBoundary(round + 1, result);
@@ -245,11 +231,10 @@ void TrainerActor::FinishOverlappedBoundary(int64_t round, const std::vector<flo
 }
 
 void TrainerActor::SendSlices(int64_t round, rt::Tensor c, float lr) {
-  const auto begin = Clock::now();
+  const double begin = Now();
   for (size_t j = 0; j < reducers_.size(); ++j) SendSlice(j, round, c, lr);
   if (keep_sent_) kept_[round] = SentContribution{std::move(c), lr};
-  context().RecordSpan("send", "send round " + std::to_string(round), begin, Clock::now(),
-                       {{"round", round}});
+  Span("send", "send round " + std::to_string(round), begin, Now(), {{"round", round}});
 }
 
 void TrainerActor::SendSlice(size_t shard, int64_t round, const rt::Tensor& c, float lr) {
@@ -296,9 +281,9 @@ void TrainerActor::ReplaceReducer(int shard, rt::ActorHandle<ReducerActor> reduc
 }
 
 void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
-  const auto now = Clock::now();
+  const double now = Now();
   round_.round = round;
-  round_.end_s = SinceOrigin(now);
+  round_.end_s = now;
   total_compute_s_ += round_.compute_s;
   total_blocked_s_ += round_.blocked_s;
   CheckSent(coordinator_.Tell(&CoordinatorActor::RoundDone, round_),
@@ -310,7 +295,7 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     info.round = round;
     info.iteration = local_->step();
     info.epoch = local_->epoch();
-    info.wall_s = SinceOrigin(now);
+    info.wall_s = now;
     info.train_loss = loss_count_ > 0 ? loss_sum_ / static_cast<double>(loss_count_) : 0.0;
     info.compute_s = total_compute_s_;
     info.blocked_s = total_blocked_s_;
@@ -329,7 +314,7 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     if (previous > last_eval_done_ && round < plan_.total_rounds) {
       // The previous evaluation is still running: wait for it (EvalDone).
       eval_gate_ = previous;
-      eval_wait_start_ = Clock::now();
+      eval_wait_start_s_ = Now();
       if (!warned_eval_wait_) {
         warned_eval_wait_ = true;
         rt::Log().warn(
@@ -359,7 +344,7 @@ void TrainerActor::EvalDone(int64_t round) {
   last_eval_done_ = std::max(last_eval_done_, round);
   if (!eval_gate_ || last_eval_done_ < *eval_gate_ || finished_) return;
   eval_gate_.reset();
-  context().RecordSpan("eval_wait", "wait for evaluation", eval_wait_start_, Clock::now());
+  Span("eval_wait", "wait for evaluation", eval_wait_start_s_, Now());
   if (paused_at_) return;  // Unpause goes on
   ContinueAfter(last_eval_sent_);
 }
@@ -367,6 +352,9 @@ void TrainerActor::EvalDone(int64_t round) {
 void TrainerActor::Finish(bool interrupted) {
   if (finished_) return;
   finished_ = true;
+  // Done: in virtual time it sends nothing more (but the final report, to
+  // the untimed coordinator), so it holds nobody back.
+  if (virtual_) context().SetWaiting(true);
   if (pause_) {  // a rejoin waits for this trainer: it is past the last round
     pause_->promise.Set(PauseReply{false, std::max(last_ended_, plan_.total_rounds)});
     pause_.reset();
@@ -376,7 +364,7 @@ void TrainerActor::Finish(bool interrupted) {
   info.interrupted = interrupted;
   info.iterations = local_->step();
   info.rounds = local_->step() / tau_;
-  info.wall_s = Seconds(Clock::now() - start_time_);
+  info.wall_s = Now() - start_s_;
   info.compute_s = total_compute_s_ + round_.compute_s;
   info.blocked_s = total_blocked_s_ + round_.blocked_s;
   info.bytes_out = total_bytes_out_;

@@ -19,6 +19,7 @@
 #include "actors/algorithms/algorithm.h"
 #include "actors/roles/messages.h"
 #include "actors/spec/experiment_spec.h"
+#include "actors/worker/device_model.h"
 #include "actors/worker/local_worker.h"
 #include "actors/worker/run_plan.h"
 #include "actors/worker/straggler_model.h"
@@ -96,6 +97,7 @@ class TrainerActor : public rt::Actor {
     std::vector<float> values;
     std::vector<bool> from_shard;
     int arrived = 0;
+    rt::VirtualTime ready = rt::kNoVirtualTime;  // virtual time: the last slice's arrival
   };
   struct SentContribution {
     rt::Tensor values;  // shares the sent buffer
@@ -130,9 +132,25 @@ class TrainerActor : public rt::Actor {
   // At the end of round `round`: true if the trainer pauses there (PauseAt).
   bool MaybePause(int64_t round);
   void Probe(int64_t round, const char* what, std::span<const float> v);
-  double SinceOrigin(Clock::time_point t) const;
-  // round_ becomes the report of round `round`, starting at `start`.
-  void BeginRoundReport(int64_t round, Clock::time_point start);
+  // round_ becomes the report of round `round`, starting at `start_s`.
+  void BeginRoundReport(int64_t round, double start_s);
+
+  // trainer_time.cc: the clock (docs/TIME.md).
+  // Seconds since the run's start, on the run's clock (wall or virtual).
+  double Now() const;
+  // Starts the clock: on the wall clock, maps the run's origin (system
+  // clock) onto this node's steady clock.
+  void StartClock(int64_t origin_unix_ns);
+  // A restored or rejoining trainer's clock goes on from a checkpoint's times.
+  void ContinueClock(double since_origin_s, double elapsed_s);
+  // One local step of round `round`, timed: compute and injected time go
+  // into round_, the span into the trace. Returns its loss.
+  float TimedStep(int64_t round);
+  // The result this trainer waited for is complete; in virtual time its
+  // clock moves to `ready`, the arrival of its last slice.
+  void WaitUntilReady(rt::VirtualTime ready);
+  void Span(const char* category, std::string name, double begin_s, double end_s,
+            std::vector<rt::SpanArg> args = {}) const;
 
   ExperimentSpec spec_;
   int worker_;
@@ -153,7 +171,7 @@ class TrainerActor : public rt::Actor {
   int64_t last_eval_sent_ = 0;
   int64_t last_eval_done_ = 0;
   std::optional<int64_t> eval_gate_;  // paused after this round for an evaluation
-  Clock::time_point eval_wait_start_;
+  double eval_wait_start_s_ = 0;
   bool warned_eval_wait_ = false;
 
   std::optional<TrainerState> restored_;  // set by Restore until Start
@@ -167,19 +185,22 @@ class TrainerActor : public rt::Actor {
   // PauseAt: the round to pause at and the caller's promise, and where the
   // trainer is paused now.
   struct PauseRequest {
-    int64_t at = 0;
+    int64_t at;  // no initializer: clang rejects optional::emplace() on a nested struct with one
     rt::Promise<PauseReply> promise;
   };
   std::optional<PauseRequest> pause_;
   std::optional<int64_t> paused_at_;
   int64_t last_ended_ = 0;  // the latest round EndRound completed
   std::optional<int64_t> awaiting_;
-  Clock::time_point block_start_;
+  double block_start_s_ = 0;
 
-  // Clock origin: the run's start on this node's steady clock.
+  // The clock: virtual time, or the run's start on this node's steady clock.
+  bool virtual_;
+  Device device_;          // virtual time: its speed and availability
+  double step_flops_ = 0;  // virtual time, compute: model: a step's FLOPs
   Clock::time_point origin_;
-  Clock::time_point start_time_;
-  RoundRecord round_;  // the round in progress
+  double start_s_ = 0;  // when this trainer started, since the origin
+  RoundRecord round_;   // the round in progress
   double total_compute_s_ = 0, total_blocked_s_ = 0;
   uint64_t total_bytes_out_ = 0, total_bytes_in_ = 0;
   double loss_sum_ = 0;

@@ -30,9 +30,8 @@ std::pair<TrainerState, std::vector<rt::Tensor>> TrainerActor::CaptureState(int6
   const HalfState half = half_->Save();
   st.half_first = half.first;
   st.straggler_rng = stragglers_.SaveState();
-  const auto now = Clock::now();
-  st.since_origin_s = SinceOrigin(now);
-  st.elapsed_s = std::chrono::duration<double>(now - start_time_).count();
+  st.since_origin_s = Now();
+  st.elapsed_s = st.since_origin_s - start_s_;
   st.round_in_progress = round_;
   st.total_compute_s = total_compute_s_;
   st.total_blocked_s = total_blocked_s_;

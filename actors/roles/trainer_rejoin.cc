@@ -95,7 +95,7 @@ void TrainerActor::Rejoin(TrainerState st, std::vector<rt::Tensor> arrays,
   last_consumed_ = algorithm_.overlapped() ? st.round - 1 : st.round;
   results_.erase(results_.begin(), results_.upper_bound(last_consumed_));
   last_ended_ = st.round;
-  BeginRoundReport(st.round + 1, start_time_);
+  BeginRoundReport(st.round + 1, start_s_);
   rt::Log().info("trainer {}: rejoined after round {}", worker_, st.round);
   ScheduleStep();
 }

@@ -148,6 +148,7 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
     throw std::invalid_argument("algorithm.name: unknown algorithm '" + spec.algorithm.name + "'");
   }
   openblas_set_num_threads(std::max(spec.cluster.blas_threads, 1));
+  const auto host_start = std::chrono::steady_clock::now();
   rt::Runtime& runtime = *run.runtime;
   Placement& placement = run.placement;
   const int m = spec.cluster.workers;
@@ -177,36 +178,51 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
   if (resume) collector.Seed(resume->history);
   const rt::RestartPolicy stop_on_failure = rt::RestartPolicy::StopOnFailure();
 
+  // Virtual time (docs/TIME.md): trainers drive their own clocks on the
+  // shared pool, reducers handle contributions in virtual-arrival order,
+  // evaluation costs no virtual time.
+  const bool virtual_time = runtime.virtual_clock() != nullptr;
   RunActors actors;
-  actors.coordinator =
-      CheckSpawn(runtime.SpawnLocal<CoordinatorActor>(rt::SpawnOptions{.name = "coordinator",
-                                                                       .dedicated_thread = true,
-                                                                       .restart = stop_on_failure},
-                                                      spec, &collector, checkpoints.get()),
-                 "the coordinator");
+  actors.coordinator = CheckSpawn(runtime.SpawnLocal<CoordinatorActor>(
+                                      rt::SpawnOptions{.name = "coordinator",
+                                                       .dedicated_thread = true,
+                                                       .restart = stop_on_failure,
+                                                       .virtual_role = rt::VirtualRole::kUntimed},
+                                      spec, &collector, checkpoints.get()),
+                                  "the coordinator");
   actors.watched = {actors.coordinator.id()};
   const std::string spec_json = SpecToJson(spec);
   for (int j = 0; j < k; ++j) {
     const std::string& node = placement.reducer_nodes[j];
-    actors.reducers.push_back(CheckSpawn(
-        runtime.Spawn<ReducerActor>(
-            rt::SpawnOptions{.name = ReducerName(j), .node = node, .restart = stop_on_failure},
-            spec_json, j),
-        ReducerName(j) + (node.empty() ? "" : " on node '" + node + "'")));
+    actors.reducers.push_back(
+        CheckSpawn(runtime.Spawn<ReducerActor>(
+                       rt::SpawnOptions{.name = ReducerName(j),
+                                        .node = node,
+                                        .restart = stop_on_failure,
+                                        .virtual_role = rt::VirtualRole::kOrdered,
+                                        .ingress_bytes_per_s = spec.time.ingress_mbps * 1e6 / 8},
+                       spec_json, j),
+                   ReducerName(j) + (node.empty() ? "" : " on node '" + node + "'")));
     if (node.empty()) actors.watched.push_back(actors.reducers.back().id());
   }
   for (int i = 0; i < m; ++i) {
     const std::string& node = placement.trainer_nodes[i];
-    actors.trainers.push_back(
-        CheckSpawn(runtime.Spawn<TrainerActor>(rt::SpawnOptions{.name = TrainerName(i),
-                                                                .node = node,
-                                                                .dedicated_thread = true,
-                                                                .restart = stop_on_failure},
-                                               spec_json, i),
-                   TrainerName(i) + (node.empty() ? "" : " on node '" + node + "'")));
+    actors.trainers.push_back(CheckSpawn(
+        runtime.Spawn<TrainerActor>(rt::SpawnOptions{.name = TrainerName(i),
+                                                     .node = node,
+                                                     .dedicated_thread = !virtual_time,
+                                                     .restart = stop_on_failure,
+                                                     .virtual_role = rt::VirtualRole::kSelfClocked},
+                                    spec_json, i),
+        TrainerName(i) + (node.empty() ? "" : " on node '" + node + "'")));
     if (node.empty()) actors.watched.push_back(actors.trainers.back().id());
   }
   ApplyLinks(runtime, spec);
+  // The trace's time axis is the run's clock; its process name says which.
+  if (virtual_time) {
+    runtime.spans().SetProcess(static_cast<int>(runtime.node_id()),
+                               runtime.node_name() + " (virtual time)");
+  }
   // Spans cost memory per step: record them only when a trace is wanted.
   runtime.spans().set_enabled(!options.trace_path.empty());
   CheckSent(actors.coordinator.Tell(&CoordinatorActor::Wire, actors.trainers), "the coordinator");
@@ -277,6 +293,9 @@ RunOutcome RunOnRuntime(RuntimeRun run, const ExperimentSpec& spec, RunObserver&
   if (checkpoints) checkpoints->Seal();
   RunOutcome outcome = collector.TakeOutcome();
   outcome.checkpoints = ReportOf(checkpoints.get());
+  outcome.summary.time_mode = virtual_time ? "virtual" : "wall";
+  outcome.summary.host_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
   if (run.before_shutdown) run.before_shutdown(runtime, outcome.summary);
   runtime.Shutdown();
   if (!options.trace_path.empty()) {

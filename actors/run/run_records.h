@@ -73,7 +73,9 @@ struct WorkerSummary {
 struct RunSummary {
   std::string status = "completed";  // completed | interrupted | failed
   std::string failure;               // why, when status != completed
-  double wall_s = 0;
+  std::string time_mode;             // "virtual" or "wall": the clock of every time here
+  double wall_s = 0;                 // the run's duration on that clock (simulated if virtual)
+  double host_s = 0;                 // what the run took on this host's clock
   int64_t iterations = 0;
   int64_t rounds = 0;
   double final_accuracy = kNoValue;

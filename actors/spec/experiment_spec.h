@@ -30,6 +30,8 @@ enum class ModelKind { kMlp, kCnn };
 enum class ConvKind { kOnednn, kGemm };
 enum class DelayKind { kNone, kUniform, kNormal, kExponential, kPareto };
 enum class PauseKind { kNone, kExponential, kPareto, kBernoulli };
+enum class TimeMode { kAuto, kVirtual, kWall };
+enum class ComputeCost { kMeasured, kModel };
 
 template <>
 struct EnumNames<ClusterMode> {
@@ -72,6 +74,17 @@ struct EnumNames<DelayKind> {
                                         EnumName<DelayKind>{DelayKind::kNormal, "normal"},
                                         EnumName<DelayKind>{DelayKind::kExponential, "exponential"},
                                         EnumName<DelayKind>{DelayKind::kPareto, "pareto"}};
+};
+template <>
+struct EnumNames<TimeMode> {
+  static constexpr std::array kNames = {EnumName<TimeMode>{TimeMode::kAuto, "auto"},
+                                        EnumName<TimeMode>{TimeMode::kVirtual, "virtual"},
+                                        EnumName<TimeMode>{TimeMode::kWall, "wall"}};
+};
+template <>
+struct EnumNames<ComputeCost> {
+  static constexpr std::array kNames = {EnumName<ComputeCost>{ComputeCost::kMeasured, "measured"},
+                                        EnumName<ComputeCost>{ComputeCost::kModel, "model"}};
 };
 template <>
 struct EnumNames<PauseKind> {
@@ -237,6 +250,30 @@ struct EnumNames<PauseKind> {
   X(std::vector<StragglerSpec>, stragglers, {},                                 \
     Doc("compute stragglers; each item slows one worker (or all, `worker: -1`)"))
 
+#define OLSGD_TIME_FIELDS(X)                                                                       \
+  X(TimeMode, mode, TimeMode::kAuto,                                                               \
+    Doc("`virtual`: a simulated clock, every timing figure models the cluster (links, devices, "   \
+        "stragglers), not this host; `wall`: the host's clock; `auto`: virtual for an embedded "   \
+        "run, wall for `olsgd head` (docs/TIME.md)"))                                              \
+  X(ComputeCost, compute, ComputeCost::kMeasured,                                                  \
+    Doc("virtual time: a local step costs its `measured` CPU time on this host, or (`model`) its " \
+        "floating-point operations at the device's speed: deterministic timings"))                 \
+  X(double, device_gflops, 0.0,                                                                    \
+    Doc("compute: model: every device's speed, GFLOP/s (required, > 0); measured compute is "      \
+        "scaled by `device_speeds` instead")                                                       \
+        .AtLeast(0))                                                                               \
+  X(std::vector<double>, device_speeds, {},                                                        \
+    Doc("virtual time: each worker's speed factor (1 = device_gflops, or this host when "          \
+        "measured); one per worker, or empty for all 1")                                           \
+        .Positive())                                                                               \
+  X(std::string, device_trace, "",                                                                 \
+    Doc("virtual time: CSV, one row per worker: `worker,speed,available` where `available` lists " \
+        "`from-to` intervals in seconds (empty = always); replaces device_speeds"))                \
+  X(double, ingress_mbps, 0.0,                                                                     \
+    Doc("virtual time: each reducer shard's ingress in Mbit/s, shared by every link into it "      \
+        "(incast); 0 = unlimited")                                                                 \
+        .AtLeast(0))
+
 #define OLSGD_EVALUATION_FIELDS(X)                                                       \
   X(int, every_rounds, 0, Doc("evaluate every N rounds; 0 = once per epoch").AtLeast(0)) \
   X(double, target_accuracy, 0.0,                                                        \
@@ -261,6 +298,7 @@ struct EnumNames<PauseKind> {
   X(TrainingSpec, training, {}, Doc("the local optimiser and schedule"))                         \
   X(AlgorithmSpec, algorithm, {}, Doc("the algorithm (docs/ALGORITHMS.md)"))                     \
   X(InjectionSpec, injection, {}, Doc("slow links and stragglers (deterministic from `seed`)"))  \
+  X(TimeSpec, time, {}, Doc("the clock: virtual (simulated) or wall (docs/TIME.md)"))            \
   X(EvaluationSpec, evaluation, {}, Doc("when and what to evaluate"))                            \
   X(OutputSpec, output, {}, Doc("where results go"))
 
@@ -288,6 +326,7 @@ OLSGD_SPEC_SECTION(DelayDist, OLSGD_DELAY_FIELDS)
 OLSGD_SPEC_SECTION(LinkSpec, OLSGD_LINK_FIELDS)
 OLSGD_SPEC_SECTION(StragglerSpec, OLSGD_STRAGGLER_FIELDS)
 OLSGD_SPEC_SECTION(InjectionSpec, OLSGD_INJECTION_FIELDS)
+OLSGD_SPEC_SECTION(TimeSpec, OLSGD_TIME_FIELDS)
 OLSGD_SPEC_SECTION(EvaluationSpec, OLSGD_EVALUATION_FIELDS)
 OLSGD_SPEC_SECTION(OutputSpec, OLSGD_OUTPUT_FIELDS)
 OLSGD_SPEC_SECTION(ExperimentSpec, OLSGD_EXPERIMENT_FIELDS)

@@ -55,6 +55,12 @@ LocalWorker::LocalWorker(const ExperimentSpec& spec, int worker,
 
 float LocalWorker::lr() const { return schedule_.At(epoch()); }
 
+double LocalWorker::StepFlops() const {
+  return static_cast<double>(sampler_.batch_size()) *
+             static_cast<double>(model_->TrainingFlopsPerSample()) +
+         5.0 * static_cast<double>(model_->num_params());
+}
+
 float LocalWorker::ComputeGradient() {
   sampler_.Next(*data_, &batch_);
   return model_->ForwardBackward(batch_);

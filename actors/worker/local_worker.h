@@ -50,6 +50,10 @@ class LocalWorker : public WorkerModel {
   float lr() const;                       // the rate in force at step()
   double epoch() const { return static_cast<double>(step_) / steps_per_epoch_; }
   int64_t shard_size() const { return static_cast<int64_t>(sampler_.shard().size()); }
+  // A local step's floating-point operations, counted from the model's
+  // shapes: forward and backward over a batch, and the optimiser's update
+  // (about 5 per parameter: weight decay, momentum, Nesterov, the step).
+  double StepFlops() const;
 
   train::Sgd& optimizer() { return sgd_; }
   train::BatchSampler& sampler() { return sampler_; }

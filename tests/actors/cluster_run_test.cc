@@ -180,6 +180,7 @@ TEST(ClusterRunTest, LostWorkerUnderContinueFinishesWithTheOthersAndReportsItsSh
 TEST(StallTest, ARunWithNoProgressFailsAfterTheStallTimeout) {
   ExperimentSpec spec = TinySpec("overlap_local_sgd", 2);
   spec.cluster.stall_timeout_s = 0.5;
+  spec.time.mode = TimeMode::kWall;  // the pause is a real 1.5 s sleep only on the wall clock
   StragglerSpec slow;
   slow.worker = 1;
   slow.pause = PauseKind::kBernoulli;

@@ -38,13 +38,13 @@ actors::EvalRecord SampleEval() {
 
 TEST(MetricsCsv, OneRowPerWorkerWithTheDocumentedColumns) {
   EXPECT_EQ(MetricsColumns(),
-            (CsvRow{"wall_s", "epoch", "iteration", "round", "worker", "compute_s", "blocked_s",
+            (CsvRow{"time_s", "epoch", "iteration", "round", "worker", "compute_s", "blocked_s",
                     "train_loss", "mean_train_loss", "test_loss", "test_accuracy",
-                    "anchor_test_loss", "anchor_test_accuracy"}));
-  const std::vector<CsvRow> rows = MetricsRows(SampleEval());
+                    "anchor_test_loss", "anchor_test_accuracy", "clock"}));
+  const std::vector<CsvRow> rows = MetricsRows(SampleEval(), "virtual");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0], (CsvRow{"1.5", "0.25", "40", "20", "0", "1", "0.125", "0.4", "0.5", "0.625",
-                             "0.75", "", ""}));
+                             "0.75", "", "", "virtual"}));
   EXPECT_EQ(rows[1][4], "1");
   EXPECT_EQ(rows[1][7], "0.6");
 }
@@ -52,22 +52,23 @@ TEST(MetricsCsv, OneRowPerWorkerWithTheDocumentedColumns) {
 TEST(MetricsCsv, RecordWithoutWorkersStillGetsARow) {
   actors::EvalRecord e = SampleEval();
   e.workers.clear();
-  const auto rows = MetricsRows(e);
+  const auto rows = MetricsRows(e, "wall");
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0][4], "-1");
   EXPECT_EQ(rows[0][10], "0.75");
 }
 
 TEST(RoundsCsv, ColumnsAndRow) {
-  EXPECT_EQ(RoundsColumns().size(), 11u);
+  EXPECT_EQ(RoundsColumns().size(), 12u);
+  EXPECT_EQ(RoundsColumns().back(), "clock");
   actors::RoundRecord r{3, 7, 1.0, 1.5, 0.4, 0.1, 0.05, 2, 4096, 1, 2048};
-  EXPECT_EQ(RoundsRow(r),
-            (CsvRow{"7", "3", "1", "1.5", "0.4", "0.1", "0.05", "2", "4096", "1", "2048"}));
+  EXPECT_EQ(RoundsRow(r, "wall"),
+            (CsvRow{"7", "3", "1", "1.5", "0.4", "0.1", "0.05", "2", "4096", "1", "2048", "wall"}));
 }
 
 TEST(RunRecorder, FilesAreCompleteAfterEveryRecord) {
   TempDir dir;
-  RunRecorder recorder(dir.path(), nullptr);
+  RunRecorder recorder(dir.path(), "virtual", nullptr);
   EXPECT_EQ(ReadLines(dir / "metrics.csv").size(), 1u);  // header only, already on disk
   recorder.OnRound(actors::RoundRecord{0, 1, 0, 1, 0.9, 0.1, 0, 1, 10, 1, 10});
   recorder.OnEval(SampleEval());
@@ -78,7 +79,7 @@ TEST(RunRecorder, FilesAreCompleteAfterEveryRecord) {
   EXPECT_EQ(SplitCsv(metrics[2]).size(), MetricsColumns().size());
   const auto rounds = ReadLines(dir / "rounds.csv");
   ASSERT_EQ(rounds.size(), 2u);
-  EXPECT_EQ(rounds[1], "1,0,0,1,0.9,0.1,0,1,10,1,10");
+  EXPECT_EQ(rounds[1], "1,0,0,1,0.9,0.1,0,1,10,1,10,virtual");
   EXPECT_EQ(recorder.evals().size(), 1u);
   EXPECT_EQ(recorder.write_error(), "");
 }
@@ -116,7 +117,8 @@ TEST(Summary, HasEveryFieldAndNullsForMissingValues) {
   EXPECT_EQ(j["final_test_loss"], 0.625);
   EXPECT_EQ(j["blocked_share"], 0.25);
   EXPECT_EQ(j["bytes_moved"], 1234);
-  EXPECT_EQ(j["wall_s"], 2);
+  EXPECT_EQ(j["duration_s"], 2);
+  EXPECT_EQ(j["time_mode"], "virtual");  // the spec's default for an embedded run
   EXPECT_EQ(j["workers"][0]["blocked_share"], 0.25);
   EXPECT_EQ(j["git_revision"], "abc123");
   EXPECT_EQ(j["host"], "h");
@@ -139,20 +141,26 @@ TEST(CompareTable, MarkdownAndCsv) {
   a.blocked_share = 0.346;
   a.wall_s = 40;
   a.iterations = 100;
+  a.bytes_moved = 5000000;
+  a.time_mode = "virtual";
+  a.host_s = 2.5;
   actors::RunSummary b = a;
   b.status = "failed";
   b.time_to_target_s = actors::kNoValue;
   const std::vector<CompareEntry> entries = {{"sync_sgd", a}, {"easgd", b}};
-  EXPECT_EQ(CompareCsv(entries),
-            "algorithm,status,final_accuracy,best_accuracy,time_to_target_s,blocked_share,wall_s,"
-            "iterations\n"
-            "sync_sgd,completed,0.8512,0.86,12.25,0.346,40,100\n"
-            "easgd,failed,0.8512,0.86,,0.346,40,100\n");
+  EXPECT_EQ(
+      CompareCsv(entries),
+      "algorithm,status,final_accuracy,best_accuracy,time_to_target_s,blocked_share,duration_s,"
+      "iterations,bytes_moved,clock,host_s\n"
+      "sync_sgd,completed,0.8512,0.86,12.25,0.346,40,100,5000000,virtual,2.5\n"
+      "easgd,failed,0.8512,0.86,,0.346,40,100,5000000,virtual,2.5\n");
   const std::string md = CompareMarkdown(entries, 0.85);
   EXPECT_NE(md.find("| algorithm | status | final acc | best acc | time to 85.0% |"),
             std::string::npos)
       << md;
-  EXPECT_NE(md.find("| sync_sgd | completed | 85.12% | 86.00% | 12.2 s | 34.6% | 40.0 s |"),
+  EXPECT_NE(md.find("Times are virtual seconds"), std::string::npos) << md;
+  EXPECT_NE(md.find("| blocked share | virtual time | MB moved |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| sync_sgd | completed | 85.12% | 86.00% | 12.2 s | 34.6% | 40.0 s | 5.0 |"),
             std::string::npos)
       << md;
   EXPECT_NE(md.find("| easgd | failed | 85.12% | 86.00% | - |"), std::string::npos) << md;
@@ -178,7 +186,7 @@ TEST(PlotRender, DrawsPngsWithGnuplot) {
   ASSERT_NE(FindGnuplot(), "") << "gnuplot is a dependency (gnuplot-nox)";
   TempDir dir;
   {
-    RunRecorder recorder(dir.path(), nullptr);
+    RunRecorder recorder(dir.path(), "virtual", nullptr);
     actors::EvalRecord e = SampleEval();
     recorder.OnEval(e);
     e.wall_s = 3;

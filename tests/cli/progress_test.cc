@@ -9,8 +9,9 @@
 namespace olsgd::cli {
 namespace {
 
-actors::ExperimentSpec Spec() {
+actors::ExperimentSpec Spec(actors::TimeMode mode = actors::TimeMode::kWall) {
   actors::ExperimentSpec spec;
+  spec.time.mode = mode;
   spec.name = "p";
   spec.training.epochs = 2;
   spec.algorithm.tau = 2;
@@ -42,13 +43,31 @@ TEST(Progress, PlainLinesWhenNotATerminal) {
   EXPECT_DOUBLE_EQ(p.Fraction(), 0.5);
 }
 
+TEST(Progress, VirtualTimeIsLabelledAndTheEtaIsTheHosts) {
+  std::ostringstream plain;
+  ProgressDisplay p(plain, Verbosity::kNormal, false, "run", Spec(actors::TimeMode::kVirtual));
+  p.OnRound({0, 1, 0, 1, 0.9, 0.1});
+  p.OnEval(Eval(1.0, 100, 0.8125));
+  EXPECT_NE(plain.str().find("blocked 10.00% virtual 10.0s"), std::string::npos) << plain.str();
+  // On a terminal: the simulated clock is named; the ETA counts host seconds,
+  // not the 10 simulated ones (this test's host took almost none).
+  std::ostringstream live;
+  ProgressDisplay q(live, Verbosity::kNormal, true, "run", Spec(actors::TimeMode::kVirtual));
+  q.OnEval(Eval(1.0, 100, 0.8125));
+  EXPECT_NE(q.StatusLine().find("(virtual time) ETA 0:0"), std::string::npos) << q.StatusLine();
+}
+
 TEST(Progress, LiveLineOnATerminal) {
   std::ostringstream out;
   ProgressDisplay p(out, Verbosity::kNormal, true, "run", Spec());
   p.OnEval(Eval(1.0, 100, 0.8125));
-  EXPECT_EQ(p.StatusLine(),
-            "[run] [##########----------] 50% epoch 1.00/2.00 round 50 acc 81.25% blocked - "
-            "ETA 0:10");
+  // The ETA is the host's time left (almost none in this test).
+  EXPECT_EQ(p.StatusLine().rfind(
+                "[run] [##########----------] 50% epoch 1.00/2.00 round 50 acc 81.25% blocked - "
+                "(wall time) ETA 0:0",
+                0),
+            0u)
+      << p.StatusLine();
   p.OnRound({0, 75, 10, 15, 4, 1});  // round 75 of 100: 75% by rounds
   EXPECT_DOUBLE_EQ(p.Fraction(), 0.75);
   p.Finish();
