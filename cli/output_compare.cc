@@ -19,7 +19,7 @@ std::string Fixed(double v, int decimals, const char* suffix, double scale = 1.0
 
 std::string CompareCsv(const std::vector<CompareEntry>& entries) {
   std::string out =
-      "algorithm,status,final_accuracy,best_accuracy,time_to_target_s,blocked_share,duration_s,"
+      "algorithm,status,final_accuracy,best_accuracy,time_to_target_s,blocked_share,wall_s,"
       "iterations,bytes_moved,clock,host_s\n";
   for (const CompareEntry& e : entries) {
     const actors::RunSummary& s = e.summary;

@@ -21,21 +21,21 @@ std::string Join(const CsvRow& row) {
 
 std::string CsvNumber(double value) { return std::isnan(value) ? "" : FormatNumber(value); }
 
-const CsvRow& MetricsColumns() {
-  static const CsvRow columns = {"time_s",
-                                 "epoch",
-                                 "iteration",
-                                 "round",
-                                 "worker",
-                                 "compute_s",
-                                 "blocked_s",
-                                 "train_loss",
-                                 "mean_train_loss",
-                                 "test_loss",
-                                 "test_accuracy",
-                                 "anchor_test_loss",
-                                 "anchor_test_accuracy",
-                                 "clock"};
+CsvRow MetricsColumns(const std::string& clock) {
+  const CsvRow columns = {clock + "_s",
+                          "epoch",
+                          "iteration",
+                          "round",
+                          "worker",
+                          "compute_s",
+                          "blocked_s",
+                          "train_loss",
+                          "mean_train_loss",
+                          "test_loss",
+                          "test_accuracy",
+                          "anchor_test_loss",
+                          "anchor_test_accuracy",
+                          "clock"};
   return columns;
 }
 

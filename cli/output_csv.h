@@ -15,9 +15,10 @@ namespace olsgd::cli {
 using CsvRow = std::vector<std::string>;
 
 // metrics.csv: one row per worker per evaluation. Times are seconds on the
-// run's clock, which the last column, `clock`, names on every row:
-// "virtual" or "wall" (docs/TIME.md).
-const CsvRow& MetricsColumns();
+// run's clock, which the header's first column names (`wall_s` or
+// `virtual_s`) and the last column, `clock`, names on every row: "virtual" or
+// "wall" (docs/TIME.md).
+CsvRow MetricsColumns(const std::string& clock);
 std::vector<CsvRow> MetricsRows(const actors::EvalRecord& eval, const std::string& clock);
 
 // rounds.csv: one row per worker per round; `clock` as in metrics.csv.

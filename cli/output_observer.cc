@@ -5,7 +5,7 @@
 namespace olsgd::cli {
 
 RunRecorder::RunRecorder(const std::string& dir, std::string clock, ProgressDisplay* progress)
-    : metrics_(std::make_unique<CsvFile>(dir + "/metrics.csv", MetricsColumns())),
+    : metrics_(std::make_unique<CsvFile>(dir + "/metrics.csv", MetricsColumns(clock))),
       rounds_(std::make_unique<CsvFile>(dir + "/rounds.csv", RoundsColumns())),
       clock_(std::move(clock)),
       progress_(progress) {}

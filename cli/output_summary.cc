@@ -22,7 +22,7 @@ nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::Experiment
     workers.push_back({{"worker", w.worker},
                        {"compute_s", w.compute_s},
                        {"blocked_s", w.blocked_s},
-                       {"duration_s", w.wall_s},
+                       {"wall_s", w.wall_s},
                        {"blocked_share", w.blocked_share},
                        {"bytes_out", w.bytes_out},
                        {"bytes_in", w.bytes_in},
@@ -35,7 +35,9 @@ nlohmann::json SummaryJson(const actors::RunSummary& s, const actors::Experiment
           {"started_at", context.started_at},
           {"finished_at", context.finished_at},
           {"time_mode", s.time_mode.empty() ? actors::ClockName(spec) : s.time_mode},
-          {"duration_s", s.wall_s},  // on the run's clock (time_mode)
+          // The run's duration on its clock (time_mode; TIME_MODEL.md): simulated
+          // seconds in virtual time, with the host's own seconds beside them.
+          {"wall_s", s.wall_s},
           {"host_s", s.host_s},
           {"simulated_per_host_second", s.time_mode == "virtual" && s.host_s > 0
                                             ? nlohmann::json(s.wall_s / s.host_s)

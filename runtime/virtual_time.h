@@ -64,8 +64,8 @@ struct VirtualActorState {
   bool running = false;                  // handling a message now
   // kSelfClocked.
   bool waiting = false;
-  std::multiset<VirtualTime> queued;  // arrivals of its messages not yet handled
-  VirtualTime bound = kNoVirtualTime; // its entry in VirtualClock::bounds_; kNoVirtualTime: none
+  std::multiset<VirtualTime> queued;   // arrivals of its messages not yet handled
+  VirtualTime bound = kNoVirtualTime;  // its entry in VirtualClock::bounds_; kNoVirtualTime: none
   // kOrdered: messages held until their turn, earliest first.
   struct Held {
     VirtualTime arrival;
@@ -73,7 +73,7 @@ struct VirtualActorState {
     uint64_t seq;
     std::unique_ptr<Message> message;
   };
-  std::vector<Held> held;  // a min-heap by (arrival, sender, seq)
+  std::vector<Held> held;          // a min-heap by (arrival, sender, seq)
   double ingress_bytes_per_s = 0;  // 0: unlimited
   VirtualTime ingress_free{0};     // the ingress is busy until then
 };

@@ -67,8 +67,10 @@ float TrainerActor::TimedStep(int64_t round) {
   // the device's speed, and stragglers act on that cost.
   const std::optional<double> available = AvailableFrom(device_, begin);
   if (!available) {
-    throw std::runtime_error("trainer " + std::to_string(worker_) + ": its device has no "
-                             "availability after " + std::to_string(begin) +
+    throw std::runtime_error("trainer " + std::to_string(worker_) +
+                             ": its device has no "
+                             "availability after " +
+                             std::to_string(begin) +
                              " s (time.device_trace), with steps left to run");
   }
   if (*available > begin) {

@@ -60,8 +60,10 @@ std::pair<int, Device> ParseDeviceRow(const std::string& line) {
       const double to = Number(iv.substr(dash + 1), "an interval's end");
       const double prev = d.available.empty() ? -1 : d.available.back().second;
       if (from < 0 || to <= from || from < prev) {
-        throw std::invalid_argument("availability intervals must be increasing and non-empty, "
-                                    "got '" + iv + "'");
+        throw std::invalid_argument(
+            "availability intervals must be increasing and non-empty, "
+            "got '" +
+            iv + "'");
       }
       d.available.emplace_back(from, to);
     }
@@ -74,7 +76,8 @@ std::vector<Device> LoadDevices(const TimeSpec& time, int workers) {
   if (!time.device_trace.empty()) {
     std::ifstream in(time.device_trace);
     if (!in) {
-      throw std::invalid_argument(time.device_trace + ": cannot read the device trace (time."
+      throw std::invalid_argument(time.device_trace +
+                                  ": cannot read the device trace (time."
                                   "device_trace)");
     }
     std::vector<bool> seen(devices.size(), false);
@@ -102,8 +105,8 @@ std::vector<Device> LoadDevices(const TimeSpec& time, int workers) {
     }
     for (int w = 0; w < workers; ++w) {
       if (!seen[w]) {
-        throw std::invalid_argument(time.device_trace + ": no row for worker " +
-                                    std::to_string(w) + " (one row per worker)");
+        throw std::invalid_argument(time.device_trace + ": no row for worker " + std::to_string(w) +
+                                    " (one row per worker)");
       }
     }
     return devices;

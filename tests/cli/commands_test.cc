@@ -59,8 +59,9 @@ TEST_F(Commands, RunWritesEveryOutputFile) {
   // tiny: 40 steps / tau 2 = 20 rounds, 2 workers, an evaluation every 5 rounds.
   const auto metrics = ReadLines(dir + "/metrics.csv");
   ASSERT_EQ(metrics.size(), 1u + 4 * 2);
-  EXPECT_EQ(SplitCsv(metrics[0]), MetricsColumns());
-  for (const auto& line : metrics) EXPECT_EQ(SplitCsv(line).size(), MetricsColumns().size());
+  EXPECT_EQ(SplitCsv(metrics[0]), MetricsColumns("virtual"));
+  for (const auto& line : metrics)
+    EXPECT_EQ(SplitCsv(line).size(), MetricsColumns("virtual").size());
   const auto rounds = ReadLines(dir + "/rounds.csv");
   ASSERT_EQ(rounds.size(), 1u + 20 * 2);
   EXPECT_EQ(SplitCsv(rounds[0]), RoundsColumns());
@@ -160,7 +161,8 @@ TEST_F(Commands, InterruptLeavesValidOutputs) {
   EXPECT_EQ(j["rounds"], 7);
   const auto metrics = ReadLines(runs_ / "i/metrics.csv");
   EXPECT_EQ(metrics.size(), 1u + 1 * 2);  // the evaluation at round 5
-  for (const auto& line : metrics) EXPECT_EQ(SplitCsv(line).size(), MetricsColumns().size());
+  for (const auto& line : metrics)
+    EXPECT_EQ(SplitCsv(line).size(), MetricsColumns("virtual").size());
 }
 
 TEST_F(Commands, ValidatePrintsTheResolvedConfig) {

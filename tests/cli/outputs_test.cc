@@ -37,8 +37,8 @@ actors::EvalRecord SampleEval() {
 }
 
 TEST(MetricsCsv, OneRowPerWorkerWithTheDocumentedColumns) {
-  EXPECT_EQ(MetricsColumns(),
-            (CsvRow{"time_s", "epoch", "iteration", "round", "worker", "compute_s", "blocked_s",
+  EXPECT_EQ(MetricsColumns("virtual"),
+            (CsvRow{"virtual_s", "epoch", "iteration", "round", "worker", "compute_s", "blocked_s",
                     "train_loss", "mean_train_loss", "test_loss", "test_accuracy",
                     "anchor_test_loss", "anchor_test_accuracy", "clock"}));
   const std::vector<CsvRow> rows = MetricsRows(SampleEval(), "virtual");
@@ -75,8 +75,8 @@ TEST(RunRecorder, FilesAreCompleteAfterEveryRecord) {
   // Read while the recorder is still open, as after an interruption.
   const auto metrics = ReadLines(dir / "metrics.csv");
   ASSERT_EQ(metrics.size(), 3u);
-  EXPECT_EQ(SplitCsv(metrics[0]).size(), MetricsColumns().size());
-  EXPECT_EQ(SplitCsv(metrics[2]).size(), MetricsColumns().size());
+  EXPECT_EQ(SplitCsv(metrics[0]).size(), MetricsColumns("virtual").size());
+  EXPECT_EQ(SplitCsv(metrics[2]).size(), MetricsColumns("virtual").size());
   const auto rounds = ReadLines(dir / "rounds.csv");
   ASSERT_EQ(rounds.size(), 2u);
   EXPECT_EQ(rounds[1], "1,0,0,1,0.9,0.1,0,1,10,1,10,virtual");
@@ -117,7 +117,7 @@ TEST(Summary, HasEveryFieldAndNullsForMissingValues) {
   EXPECT_EQ(j["final_test_loss"], 0.625);
   EXPECT_EQ(j["blocked_share"], 0.25);
   EXPECT_EQ(j["bytes_moved"], 1234);
-  EXPECT_EQ(j["duration_s"], 2);
+  EXPECT_EQ(j["wall_s"], 2);             // the duration on the run's clock (TIME_MODEL.md)
   EXPECT_EQ(j["time_mode"], "virtual");  // the spec's default for an embedded run
   EXPECT_EQ(j["workers"][0]["blocked_share"], 0.25);
   EXPECT_EQ(j["git_revision"], "abc123");
@@ -148,12 +148,11 @@ TEST(CompareTable, MarkdownAndCsv) {
   b.status = "failed";
   b.time_to_target_s = actors::kNoValue;
   const std::vector<CompareEntry> entries = {{"sync_sgd", a}, {"easgd", b}};
-  EXPECT_EQ(
-      CompareCsv(entries),
-      "algorithm,status,final_accuracy,best_accuracy,time_to_target_s,blocked_share,duration_s,"
-      "iterations,bytes_moved,clock,host_s\n"
-      "sync_sgd,completed,0.8512,0.86,12.25,0.346,40,100,5000000,virtual,2.5\n"
-      "easgd,failed,0.8512,0.86,,0.346,40,100,5000000,virtual,2.5\n");
+  EXPECT_EQ(CompareCsv(entries),
+            "algorithm,status,final_accuracy,best_accuracy,time_to_target_s,blocked_share,wall_s,"
+            "iterations,bytes_moved,clock,host_s\n"
+            "sync_sgd,completed,0.8512,0.86,12.25,0.346,40,100,5000000,virtual,2.5\n"
+            "easgd,failed,0.8512,0.86,,0.346,40,100,5000000,virtual,2.5\n");
   const std::string md = CompareMarkdown(entries, 0.85);
   EXPECT_NE(md.find("| algorithm | status | final acc | best acc | time to 85.0% |"),
             std::string::npos)

@@ -17,7 +17,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int64_t Ms(VirtualTime t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t).count(); }
+int64_t Ms(VirtualTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t).count();
+}
 
 // Ordered (the default role): records what it handles, in order.
 class Log : public Actor {
