@@ -18,6 +18,8 @@ run() {  # name, binary, args...
 run runtime bench/runtime/runtime_bench --out "$out/runtime.json"
 run trainer bench/trainer/trainer_bench --out "$out/trainer.json"
 run algorithms bench/actors/algorithms_bench --out "$out/algorithms.json"
+run c1 bench/actors/c1_bench --out "$out/c1.json"
+run scale bench/actors/scale_bench --out "$out/scale.json"
 # The quickstart as `make run` trains it; its summary.json (accuracy, time to
 # target, blocked share, wall time, resolved config, git revision, host) is
 # the record behind the README's quickstart figures.

@@ -11,6 +11,7 @@
 #include "actors/roles/reducer_actor.h"
 #include "actors/spec/spec_json.h"
 #include "actors/worker/dataset_cache.h"
+#include "actors/worker/initial_model_cache.h"
 #include "runtime/log.h"
 
 namespace olsgd::actors {
@@ -57,10 +58,12 @@ TrainerActor::TrainerActor(std::string spec_json, int worker)
   local_ = std::make_unique<LocalWorker>(spec_, worker, std::move(data),
                                          StepsPerEpoch(spec_, train_samples));
   plan_ = MakeRunPlan(spec_, train_samples, local_->num_params());
-  x0_.assign(local_->params().begin(), local_->params().end());
+  n_ = local_->num_params();
+  x0_ = SharedInitialModel(spec_.seed, local_->params());
   keep_sent_ = spec_.cluster.on_failure == OnFailure::kContinue;
   warned_unreachable_.assign(plan_.shard_slices.size(), false);
-  half_ = algorithm_.make_worker(WorkerSetup{spec_, worker, x0_});
+  half_ = algorithm_.make_worker(WorkerSetup{spec_, worker, *x0_});
+  if (!algorithm_.overlapped()) x0_.reset();  // no first boundary needs it
   if (virtual_) {
     device_ = LoadDevices(spec_.time, spec_.cluster.workers).at(static_cast<size_t>(worker));
     step_flops_ = local_->StepFlops();
@@ -139,7 +142,7 @@ void TrainerActor::Boundary(int64_t round) {
   if (!algorithm_.overlapped()) {
     // Blocking: contribute, then wait for this round's result (Resume).
     const float lr = local_->lr();
-    rt::Tensor c = rt::Tensor::Uninitialized(x0_.size());
+    rt::Tensor c = rt::Tensor::Uninitialized(n_);
     half_->Boundary(*local_, {}, lr, c.floats());
     SendSlices(round, std::move(c), lr);
     MaybeCheckpoint(round);
@@ -148,7 +151,8 @@ void TrainerActor::Boundary(int64_t round) {
   }
   // Overlapped: the boundary of round r needs the average started at r - 1.
   if (round == 1) {
-    FinishOverlappedBoundary(1, x0_);
+    const std::shared_ptr<const std::vector<float>> x0 = std::move(x0_);
+    FinishOverlappedBoundary(1, *x0);
   } else {
     AwaitResult(round - 1);
   }
@@ -186,14 +190,16 @@ void TrainerActor::Result(int64_t round, int shard, rt::Tensor slice) {
   // completes again the rounds whose contributions were re-sent to it).
   if (round <= last_consumed_) return;
   Assembly& a = results_[round];
-  if (a.values.empty()) {
-    a.values.resize(x0_.size());
-    a.from_shard.assign(plan_.shard_slices.size(), false);
-  }
+  if (a.from_shard.empty()) a.from_shard.assign(plan_.shard_slices.size(), false);
   if (a.from_shard[shard]) return;
   a.from_shard[shard] = true;
   a.ready = std::max(a.ready, context().MessageArrival());
-  std::copy(values.begin(), values.end(), a.values.begin() + static_cast<std::ptrdiff_t>(begin));
+  if (plan_.shard_slices.size() == 1) {
+    a.whole = std::move(slice);  // read only from here on: never detached
+  } else {
+    if (a.values.empty()) a.values.resize(n_);
+    std::copy(values.begin(), values.end(), a.values.begin() + static_cast<std::ptrdiff_t>(begin));
+  }
   ++a.arrived;
   if (awaiting_ == round && a.arrived == static_cast<int>(plan_.shard_slices.size())) Resume(round);
 }
@@ -209,25 +215,28 @@ void TrainerActor::Resume(int64_t round) {
   awaiting_.reset();
   last_consumed_ = round;
   kept_.erase(kept_.begin(), kept_.lower_bound(round));
-  std::vector<float>& result = node.mapped().values;
+  const Assembly& a = node.mapped();
+  const std::span<const float> result = plan_.shard_slices.size() == 1
+                                            ? std::as_const(a.whole).floats()
+                                            : std::span<const float>(a.values);
   if (algorithm_.overlapped()) {
     FinishOverlappedBoundary(round + 1, result);
   } else {
     half_->Apply(*local_, result);
-    EndRound(round, nullptr);
+    EndRound(round, {});
   }
 }
 
-void TrainerActor::FinishOverlappedBoundary(int64_t round, const std::vector<float>& received) {
+void TrainerActor::FinishOverlappedBoundary(int64_t round, std::span<const float> received) {
   const float lr = local_->lr();
   Probe(round, "x_before", local_->params());
   Probe(round, "received", received);
-  rt::Tensor c = rt::Tensor::Uninitialized(x0_.size());
+  rt::Tensor c = rt::Tensor::Uninitialized(n_);
   half_->Boundary(*local_, received, lr, c.floats());
   Probe(round, "x_after", local_->params());
   Probe(round, "contribution", std::as_const(c).floats());
   SendSlices(round, std::move(c), lr);
-  EndRound(round, &received);
+  EndRound(round, received);
 }
 
 void TrainerActor::SendSlices(int64_t round, rt::Tensor c, float lr) {
@@ -280,7 +289,7 @@ void TrainerActor::ReplaceReducer(int shard, rt::ActorHandle<ReducerActor> reduc
                  shard, kept_.size());
 }
 
-void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
+void TrainerActor::EndRound(int64_t round, std::span<const float> anchor) {
   const double now = Now();
   round_.round = round;
   round_.end_s = now;
@@ -303,8 +312,8 @@ void TrainerActor::EndRound(int64_t round, const std::vector<float>* anchor) {
     loss_count_ = 0;
     // Worker 0 also sends the anchor it used, for anchor algorithms.
     rt::Tensor anchor_tensor;
-    if (worker_ == 0 && anchor != nullptr && algorithm_.traits.has_anchor) {
-      anchor_tensor = rt::Tensor::CopyOf(*anchor);
+    if (worker_ == 0 && !anchor.empty() && algorithm_.traits.has_anchor) {
+      anchor_tensor = rt::Tensor::CopyOf(anchor);
     }
     CheckSent(coordinator_.Tell(&CoordinatorActor::Snapshot, info,
                                 rt::Tensor::CopyOf(local_->params()), std::move(anchor_tensor)),

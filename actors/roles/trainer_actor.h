@@ -94,6 +94,9 @@ class TrainerActor : public rt::Actor {
  private:
   using Clock = std::chrono::steady_clock;
   struct Assembly {
+    // One shard: the reducer's buffer itself, shared by every trainer of
+    // this process (no copy). Several shards: the slices copied into one.
+    rt::Tensor whole;
     std::vector<float> values;
     std::vector<bool> from_shard;
     int arrived = 0;
@@ -109,12 +112,13 @@ class TrainerActor : public rt::Actor {
   void Boundary(int64_t round);
   void AwaitResult(int64_t round);
   void Resume(int64_t round);
-  void FinishOverlappedBoundary(int64_t round, const std::vector<float>& received);
+  void FinishOverlappedBoundary(int64_t round, std::span<const float> received);
   // Sends contribution `c` to round `round`: each reducer shard gets its
   // slice (the buffer itself when one shard owns all of it).
   void SendSlices(int64_t round, rt::Tensor c, float lr);
   void SendSlice(size_t shard, int64_t round, const rt::Tensor& c, float lr);
-  void EndRound(int64_t round, const std::vector<float>* anchor);
+  // `anchor`: the anchor the boundary used (overlapped algorithms), or empty.
+  void EndRound(int64_t round, std::span<const float> anchor);
   void ContinueAfter(int64_t round);
   void Finish(bool interrupted);
   void Wire(std::vector<rt::ActorHandle<ReducerActor>> reducers,
@@ -160,7 +164,10 @@ class TrainerActor : public rt::Actor {
   RunPlan plan_;
   std::unique_ptr<WorkerHalf> half_;  // the algorithm's boundary math
   StragglerModel stragglers_;
-  std::vector<float> x0_;  // what an overlapped algorithm's first boundary receives
+  size_t n_ = 0;  // the model's parameters
+  // What an overlapped algorithm's first boundary receives: one copy shared
+  // by the process's trainers (initial_model_cache.h), let go once used.
+  std::shared_ptr<const std::vector<float>> x0_;
 
   std::vector<rt::ActorHandle<ReducerActor>> reducers_;
   rt::ActorHandle<CoordinatorActor> coordinator_;

@@ -56,4 +56,28 @@ std::shared_ptr<const train::Dataset> LoadSplit(const DataSpec& data, uint64_t s
   return loaded;
 }
 
+std::shared_ptr<const Partitioned> PartitionOf(const ExperimentSpec& spec,
+                                               const train::Dataset& data) {
+  static std::mutex mu;
+  // Held, not weak: trainers copy their shard and let go of the rest, and
+  // the next trainer would partition again. A few entries (indices only,
+  // 8 bytes a sample) are kept; a long-lived process starts over past them.
+  static std::map<std::string, std::shared_ptr<const Partitioned>> cache;
+  train::PartitionSpec p;
+  p.kind = NameOf(spec.data.partition);
+  p.alpha = spec.data.dirichlet_alpha;
+  p.seed = spec.seed;
+  // The dataset's identity, its size (a subset changes it) and the partition.
+  const std::string key = CacheKey(spec.data, spec.seed, train::Split::kTrain) + "|" +
+                          std::to_string(data.n) + "|" + p.kind + "|" + std::to_string(p.alpha) +
+                          "|" + std::to_string(spec.seed) + "|" +
+                          std::to_string(spec.cluster.workers);
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  if (cache.size() >= 8) cache.clear();
+  auto made = std::make_shared<const Partitioned>(train::Partition(data, spec.cluster.workers, p));
+  cache[key] = made;
+  return made;
+}
+
 }  // namespace olsgd::actors

@@ -1,5 +1,6 @@
 #include "actors/worker/local_worker.h"
 
+#include "actors/worker/dataset_cache.h"
 #include "trainer/data_spec.h"
 
 namespace olsgd::actors {
@@ -31,11 +32,7 @@ train::LrScheduleOptions ToScheduleOptions(const ExperimentSpec& spec) {
 }
 
 std::vector<int64_t> ShardFor(const ExperimentSpec& spec, const train::Dataset& data, int worker) {
-  train::PartitionSpec p;
-  p.kind = NameOf(spec.data.partition);
-  p.alpha = spec.data.dirichlet_alpha;
-  p.seed = spec.seed;
-  return std::move(train::Partition(data, spec.cluster.workers, p).at(static_cast<size_t>(worker)));
+  return PartitionOf(spec, data)->at(static_cast<size_t>(worker));
 }
 
 LocalWorker::LocalWorker(const ExperimentSpec& spec, int worker,
