@@ -1,5 +1,4 @@
 // The olsgd executable: the commands, with the real RunExperiment.
-#include <malloc.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,13 +12,6 @@
 #include "cli/signals.h"
 
 int main(int argc, char** argv) {
-  // Model-sized buffers (contributions, results, snapshots) come and go every
-  // round. glibc raises its mmap threshold after the first such free and then
-  // serves them from arenas that fragment and never shrink: 1,024 simulated
-  // workers of a 0.4 MB model peaked at 3.6 GB instead of 2.8 GB. A fixed
-  // threshold keeps every buffer over 128 KiB in its own mapping, returned
-  // to the system when freed.
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
   static std::atomic<bool> stop{false};
   olsgd::cli::StartSignalWatcher(&stop);
   olsgd::cli::CommandEnv env;

@@ -7,7 +7,6 @@
 // 4,096 in at most 12 GB).
 // Usage: scale_bench [--out FILE] [--workers N,N,...]; OLSGD_BENCH_QUICK=1
 // stops at 1,024 workers.
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,8 +50,6 @@ nlohmann::json RunChild(int workers) {
   const pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    // As the olsgd binary does (cli/main.cc): big buffers in their own mappings.
-    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     olsgd::actors::RunObserver observer;
     const auto r = olsgd::actors::RunExperiment(ScaleSpec(workers), observer, {});
     const std::string j = nlohmann::json{
