@@ -144,8 +144,20 @@ void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
     rec.anchor_test_loss = a.loss;
     rec.anchor_test_accuracy = a.accuracy;
   }
-  context().RecordSpan("evaluate", "evaluate round " + std::to_string(round), begin,
-                       context().Now(), {{"accuracy", rec.test_accuracy}});
+  if (context().virtual_time()) {
+    // Evaluation costs no virtual time (TIME_MODEL.md): a mark at the
+    // virtual time of the round it evaluates, with the host's cost beside.
+    const auto at = context().spans().origin() +
+                    std::chrono::duration_cast<rt::Clock::duration>(
+                        std::chrono::duration<double>(rec.wall_s));
+    const double host_ms =
+        std::chrono::duration<double, std::milli>(context().Now() - begin).count();
+    context().RecordSpan("evaluate", "evaluate round " + std::to_string(round), at, at,
+                         {{"accuracy", rec.test_accuracy}, {"host_ms", host_ms}});
+  } else {
+    context().RecordSpan("evaluate", "evaluate round " + std::to_string(round), begin,
+                         context().Now(), {{"accuracy", rec.test_accuracy}});
+  }
   collector_->OnEval(rec);
   for (size_t w = 0; w < trainers_.size(); ++w) {
     if (member_from_[w] != kDropped) (void)trainers_[w].Tell(&TrainerActor::EvalDone, round);
@@ -180,8 +192,11 @@ void CoordinatorActor::CommitCheckpoint(int64_t round) {
   const auto begin = context().Now();
   const int64_t last = checkpoints_->LastRecordedRound(round);
   checkpoints_->Commit(round, collector_->History(last, last));
-  context().RecordSpan("checkpoint", "checkpoint round " + std::to_string(round), begin,
-                       context().Now(), {{"round", round}});
+  // Host work with no place on a virtual time axis: traced on the wall clock only.
+  if (!context().virtual_time()) {
+    context().RecordSpan("checkpoint", "checkpoint round " + std::to_string(round), begin,
+                         context().Now(), {{"round", round}});
+  }
 }
 
 }  // namespace olsgd::actors
