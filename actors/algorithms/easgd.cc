@@ -55,6 +55,15 @@ std::optional<AlgorithmConfigError> CheckEasgd(const ExperimentSpec& s) {
                                     " for easgd with " + std::to_string(m) + " workers, got " +
                                     FormatNumber(alpha)};
   }
+  if (s.cluster.on_failure == OnFailure::kContinue) {
+    // The elastic term alpha is sized for m workers, while the reducer sums
+    // only the live ones: with m' < m the anchor would shrink by m'/m every
+    // round. Rejected rather than silently wrong.
+    return AlgorithmConfigError{
+        "cluster.on_failure",
+        "cluster.on_failure: continue is not supported by easgd (its anchor sums all m "
+        "workers' elastic terms; without the lost ones it would shrink every round); use abort"};
+  }
   return std::nullopt;
 }
 

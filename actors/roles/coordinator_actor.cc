@@ -147,9 +147,8 @@ void CoordinatorActor::Evaluate(int64_t round, PendingEval& p) {
   if (context().virtual_time()) {
     // Evaluation costs no virtual time (TIME_MODEL.md): a mark at the
     // virtual time of the round it evaluates, with the host's cost beside.
-    const auto at = context().spans().origin() +
-                    std::chrono::duration_cast<rt::Clock::duration>(
-                        std::chrono::duration<double>(rec.wall_s));
+    const auto at = context().spans().origin() + std::chrono::duration_cast<rt::Clock::duration>(
+                                                     std::chrono::duration<double>(rec.wall_s));
     const double host_ms =
         std::chrono::duration<double, std::milli>(context().Now() - begin).count();
     context().RecordSpan("evaluate", "evaluate round " + std::to_string(round), at, at,

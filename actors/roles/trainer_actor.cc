@@ -141,7 +141,7 @@ void TrainerActor::Step() {
 void TrainerActor::Boundary(int64_t round) {
   if (!algorithm_.overlapped()) {
     // Blocking: contribute, then wait for this round's result (Resume).
-    const float lr = local_->lr();
+    const float lr = local_->last_step_lr();  // of the step just taken
     rt::Tensor c = rt::Tensor::Uninitialized(n_);
     half_->Boundary(*local_, {}, lr, c.floats());
     SendSlices(round, std::move(c), lr);
@@ -228,7 +228,7 @@ void TrainerActor::Resume(int64_t round) {
 }
 
 void TrainerActor::FinishOverlappedBoundary(int64_t round, std::span<const float> received) {
-  const float lr = local_->lr();
+  const float lr = local_->last_step_lr();  // of the step just taken
   Probe(round, "x_before", local_->params());
   Probe(round, "received", received);
   rt::Tensor c = rt::Tensor::Uninitialized(n_);

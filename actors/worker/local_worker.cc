@@ -52,6 +52,11 @@ LocalWorker::LocalWorker(const ExperimentSpec& spec, int worker,
 
 float LocalWorker::lr() const { return schedule_.At(epoch()); }
 
+float LocalWorker::last_step_lr() const {
+  if (step_ == 0) return lr();
+  return schedule_.At(static_cast<double>(step_ - 1) / steps_per_epoch_);
+}
+
 double LocalWorker::StepFlops() const {
   return static_cast<double>(sampler_.batch_size()) *
              static_cast<double>(model_->TrainingFlopsPerSample()) +

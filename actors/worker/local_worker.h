@@ -48,6 +48,10 @@ class LocalWorker : public WorkerModel {
   size_t num_params() const { return model_->num_params(); }
   int64_t step() const { return step_; }  // local steps applied so far
   float lr() const;                       // the rate in force at step()
+  // The rate of the step just taken (step() - 1): what a boundary after it
+  // uses (anchor momentum, SlowMo), as the spec and the authors' code do.
+  // lr() before any step.
+  float last_step_lr() const;
   double epoch() const { return static_cast<double>(step_) / steps_per_epoch_; }
   int64_t shard_size() const { return static_cast<int64_t>(sampler_.shard().size()); }
   // A local step's floating-point operations, counted from the model's

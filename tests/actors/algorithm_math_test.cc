@@ -77,6 +77,38 @@ TEST(AlgorithmMathTest, OverlapMomentumVariantMatchesSpec) {
   }
 }
 
+// The boundary uses the rate of the step just taken, not the next one's: a
+// decay between them (here after local step 5, of 20 per epoch) must not
+// reach the anchor momentum of the boundary that closes round 3.
+TEST(AlgorithmMathTest, OverlapMomentumUsesTheRateOfTheStepJustTaken) {
+  ExperimentSpec spec = TinySpec("overlap_local_sgd", kWorkers);
+  spec.algorithm.beta = 0.7;
+  spec.training.milestones = {0.28};  // epoch of step k = k / 20: steps 6.. decayed
+  spec.training.lr_decay = 0.1;
+  const RunOutcome out = RunSpec(spec, true);
+  ASSERT_EQ(out.summary.status, "completed");
+  const ProbeMap p = IndexProbes(out);
+  const float a = static_cast<float>(spec.algorithm.alpha);
+  const float beta = 0.7f, base = static_cast<float>(spec.training.lr);
+  for (int w = 0; w < kWorkers; ++w) {
+    std::vector<float> v;
+    for (int64_t r = 1; r <= Rounds(spec); ++r) {
+      const int64_t last_step = r * spec.algorithm.tau - 1;  // 0-based
+      const float lr = last_step >= 6 ? base * 0.1f : base;
+      const auto& x = p.at("x_before").at({w, r});
+      const auto& z = p.at("received").at({w, r});
+      std::vector<float> c(x.size());
+      if (v.empty()) v.assign(x.size(), 0.0f);
+      for (size_t j = 0; j < x.size(); ++j) {
+        const float pulled = (1 - a) * x[j] + a * z[j];
+        v[j] = (r == 1 ? 0.0f : beta * v[j]) + (z[j] - pulled) / lr;
+        c[j] = z[j] - lr * v[j];
+      }
+      EXPECT_LT(MaxAbsDiff(p.at("contribution").at({w, r}), c), 1e-5f) << "w" << w << " r" << r;
+    }
+  }
+}
+
 TEST(AlgorithmMathTest, ElasticAveragingMatchesSpec) {
   ExperimentSpec spec = TinySpec("easgd", kWorkers);
   spec.algorithm.alpha = 0.2;  // < 1/m
