@@ -36,7 +36,7 @@
 //   5. RuntimeExecutor::mu_      held while posting to the pool
 //   Leaves: LocalActors, PendingCalls, Directory, LinkTable, LinkTable's
 //   LinkState, TimerQueue, ActorCell, WorkerPool, SpanRecorder,
-//   ActorTypeRegistry. Callbacks (reply handlers, promises, timer tasks,
+//   ActorTypeRegistry, VirtualClock. Callbacks (reply handlers, promises, timer tasks,
 //   rejected messages) always run after the part that held them let go of
 //   its lock.
 #ifndef OLSGD_RUNTIME_RUNTIME_H_
