@@ -28,9 +28,15 @@ std::string Percent(double v) {
 void PrintOutcome(const RunResult& r, const std::string& label, const std::string& dir,
                   const CommandEnv& env) {
   const actors::RunSummary& s = r.summary;
-  char wall[32];
-  std::snprintf(wall, sizeof(wall), "%.1f s", s.wall_s);
-  *env.out << "[" << label << "] " << s.status << " in " << wall << ": final accuracy "
+  // The duration on the run's clock, and in virtual time the host's beside it.
+  char took[96];
+  if (s.time_mode == "virtual") {
+    std::snprintf(took, sizeof(took), "%.3f s of virtual time (%.1f s on this host)", s.wall_s,
+                  s.host_s);
+  } else {
+    std::snprintf(took, sizeof(took), "%.1f s", s.wall_s);
+  }
+  *env.out << "[" << label << "] " << s.status << " in " << took << ": final accuracy "
            << Percent(s.final_accuracy) << " (best " << Percent(s.best_accuracy) << "), blocked "
            << Percent(s.blocked_share) << ", " << s.bytes_moved << " bytes moved\n";
   *env.out << "[" << label << "] outputs in " << dir << "/\n";
